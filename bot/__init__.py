@@ -1,0 +1,1 @@
+"""trustbot: application wiring, configuration, storage, safety and the command line."""

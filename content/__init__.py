@@ -1,0 +1,1 @@
+"""Lessons, meditations, crisis resources and triage lexicons as data files, with their loader."""

@@ -1,0 +1,1 @@
+"""When prompts are due (plain time arithmetic) and how they are delivered (tick and pacer)."""
