@@ -1,0 +1,154 @@
+"""The one application factory used by production, the terminal demo, the tests and benchmarks.
+
+Handler groups, in the order they run (order matters):
+  -2  private_only: outside private chats, say so once and stop.
+  -1  triage_gate: every text (new or edited) is triaged before any flow sees it; a crisis
+      answer goes out first, in the same update.
+   0  commands, buttons, the blocked-bot signal, free text in the flow the person is in.
+   1  fallbacks: stickers, photos, voice, edits, unknown commands.
+"""
+
+from __future__ import annotations
+
+import logging
+from telegram import BotCommand, Update
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    ChatMemberHandler,
+    CommandHandler,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
+
+from bot import texts
+from bot.concurrency import PerUserUpdateProcessor
+from bot.config import Settings
+from bot.crypto import Sealer, load_or_create_key
+from bot.logs import install_quiet_http
+from bot.services import Clock, Services, system_clock
+from bot.storage import Storage, StorageUnavailable
+from content.loader import Library, load_library
+from content.resources import Resources, load_resources
+from handlers import checkin, help as help_handlers, lessons, meditate, onboarding, router
+from handlers import safety as safety_handlers
+from handlers import settings as settings_handlers
+
+log = logging.getLogger(__name__)
+
+# Commands that must answer even when nothing else works.
+ALWAYS = {"sos": help_handlers.sos, "help": help_handlers.help_command}
+
+
+def build_application(
+    settings: Settings,
+    *,
+    clock: Clock = system_clock,
+    library: Library | None = None,
+    resources: Resources | None = None,
+    with_scheduler: bool = True,
+) -> Application:  # type: ignore[type-arg]
+    """Build (not start) the bot. Storage opens in post_init, so a broken database still
+    leaves /sos and /help working."""
+    install_quiet_http()
+    token = settings.token
+    if token is None:
+        raise ValueError("TELEGRAM_BOT_TOKEN is required to build the bot")
+    services = Services(
+        settings=settings,
+        library=library or load_library(),
+        resources=resources or load_resources(),
+        clock=clock,
+    )
+    app = (
+        ApplicationBuilder()
+        .token(token)
+        .base_url(settings.api_base_url)
+        .base_file_url(settings.file_base_url)
+        .rate_limiter(AIORateLimiter(max_retries=3))
+        .concurrent_updates(PerUserUpdateProcessor(settings.concurrency))
+        .connection_pool_size(max(8, settings.concurrency + 4))
+        .post_init(_post_init)
+        .post_shutdown(_post_shutdown)
+        .build()
+    )
+    app.bot_data["services"] = services
+    app.bot_data["with_scheduler"] = with_scheduler
+    register_handlers(app)
+    return app
+
+
+def register_handlers(app: Application) -> None:  # type: ignore[type-arg]
+    app.add_handler(TypeHandler(Update, router.private_only), group=-2)
+    app.add_handler(
+        MessageHandler((filters.TEXT | filters.CAPTION) & ~filters.COMMAND, safety_handlers.triage_gate),
+        group=-1,
+    )
+
+    for name, fn in ALWAYS.items():
+        app.add_handler(CommandHandler(name, fn))
+    commands = {
+        "start": onboarding.start,
+        "lesson": lessons.lesson_command,
+        "checkin": checkin.checkin_command,
+        "meditate": meditate.meditate_command,
+        "settings": settings_handlers.settings_command,
+        "pause": settings_handlers.pause_command,
+        "resume": settings_handlers.resume_command,
+        "safetyplan": safety_handlers.safetyplan_command,
+    }
+    for name, fn in commands.items():
+        app.add_handler(CommandHandler(name, fn, filters=filters.UpdateType.MESSAGE))
+    app.add_handler(CallbackQueryHandler(router.on_button))
+    app.add_handler(ChatMemberHandler(router.on_my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER))
+    app.add_handler(
+        MessageHandler(filters.TEXT & ~filters.COMMAND & filters.UpdateType.MESSAGE, router.on_text)
+    )
+
+    app.add_handler(MessageHandler(filters.UpdateType.EDITED_MESSAGE, router.on_edited), group=1)
+    # Group 1 sees every command too, so "unknown" means: not one of ours.
+    known = "|".join([*ALWAYS, *commands])
+    ours = filters.Regex(rf"^/({known})(@\w+)?(\s|$)")
+    app.add_handler(
+        MessageHandler(
+            filters.COMMAND & filters.UpdateType.MESSAGE & ~ours, router.on_unknown_command
+        ),
+        group=1,
+    )
+    app.add_handler(
+        MessageHandler(
+            filters.UpdateType.MESSAGE & ~filters.TEXT & ~filters.StatusUpdate.ALL,
+            router.on_non_text,
+        ),
+        group=1,
+    )
+    app.add_error_handler(router.on_error)
+
+
+async def _post_init(app: Application) -> None:  # type: ignore[type-arg]
+    services: Services = app.bot_data["services"]
+    settings = services.settings
+    try:
+        key = load_or_create_key(
+            settings.data_key.get_secret_value() if settings.data_key else None, settings.db_path
+        )
+        services.storage = await Storage.open(settings.db_path, Sealer(key))
+    except (StorageUnavailable, OSError) as exc:
+        # Keep serving: crisis help never depends on a working database.
+        log.error("database unavailable at start-up (%s); /sos and /help still answer",
+                  type(exc).__name__)
+    await app.bot.set_my_commands([BotCommand(name, desc) for name, desc in texts.COMMANDS])
+    if app.bot_data.get("with_scheduler") and app.job_queue is not None:
+        from scheduler.delivery import install
+
+        install(app, services)
+
+
+async def _post_shutdown(app: Application) -> None:  # type: ignore[type-arg]
+    services: Services = app.bot_data["services"]
+    if services.storage is not None:
+        await services.storage.close()
+

@@ -1,0 +1,124 @@
+"""The `trustbot` command line.
+
+  trustbot            serve Telegram if TELEGRAM_BOT_TOKEN is set, else start the terminal demo
+  trustbot run        long polling against the Bot API (needs the token)
+  trustbot demo       chat with the real bot in this terminal, through the local Bot API emulator
+  trustbot content check   validate lessons, meditations, crisis lines and triage lexicons
+  trustbot triage     JSON lines {"id", "text"} on stdin -> {"id", "level", "reasons"} on stdout
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from pathlib import Path
+from typing import TextIO
+
+from bot.config import ConfigError, Settings, load_settings
+from bot.logs import setup_logging
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="trustbot", description=__doc__.split("\n\n")[0])
+    sub = parser.add_subparsers(dest="command")
+    sub.add_parser("run", help="serve Telegram with long polling (needs TELEGRAM_BOT_TOKEN)")
+    demo = sub.add_parser("demo", help="chat with the bot in this terminal (no token needed)")
+    demo.add_argument("--user-id", type=int, default=1001)
+    content = sub.add_parser("content", help="content tools")
+    content_sub = content.add_subparsers(dest="content_command", required=True)
+    content_sub.add_parser("check", help="validate every content file")
+    sub.add_parser("triage", help="JSON lines in, triage levels out (offline evaluation)")
+    args = parser.parse_args(argv)
+
+    if args.command == "content":
+        return content_check(sys.stdout)
+    if args.command == "triage":
+        return triage_stream(sys.stdin, sys.stdout)
+    try:
+        settings = load_settings()
+    except ConfigError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    command = args.command or ("run" if settings.token else "demo")
+    if command == "run":
+        if not settings.token:
+            print("TELEGRAM_BOT_TOKEN is not set. Get one from @BotFather, or try `trustbot demo`.",
+                  file=sys.stderr)
+            return 2
+        return run(settings)
+    from bot.demo import run_demo
+
+    return asyncio.run(run_demo(user_id=getattr(args, "user_id", 1001)))
+
+
+def run(settings: Settings) -> int:
+    from telegram import Update
+    from telegram.error import InvalidToken
+
+    from bot.app import build_application
+
+    setup_logging(settings.log_level_number, settings.token)
+    app = build_application(settings)
+    try:
+        app.run_polling(allowed_updates=Update.ALL_TYPES, drop_pending_updates=False)
+    except InvalidToken:
+        print("Telegram refused the bot token. Check TELEGRAM_BOT_TOKEN.", file=sys.stderr)
+        return 2
+    return 0
+
+
+def content_check(out: TextIO, root: Path | None = None) -> int:
+    from content.loader import check_content
+    from content.resources import DEFAULT_PATH, check_resources
+
+    problems = list(check_content(root))
+    data = json.loads(DEFAULT_PATH.read_text(encoding="utf-8"))
+    problems += check_resources(data)
+    try:
+        from content.triage_check import check_lexicons
+    except ImportError:
+        pass
+    else:
+        problems += check_lexicons()
+    if problems:
+        print(f"{len(problems)} problem(s) in the content:", file=out)
+        for problem in problems:
+            print(f"- {problem}", file=out)
+        return 1
+    print("Content is fine: lessons, meditations, crisis lines and triage lexicons.", file=out)
+    return 0
+
+
+def triage_stream(inp: TextIO, out: TextIO) -> int:
+    from bot.triage import triage
+
+    bad = 0
+    for number, line in enumerate(inp, start=1):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+            text = item["text"]
+            if not isinstance(text, str):
+                raise TypeError
+        except (ValueError, KeyError, TypeError):
+            bad += 1
+            print(f"line {number}: expected a JSON object with a string 'text'", file=sys.stderr)
+            continue
+        result = triage(text)
+        out.write(
+            json.dumps(
+                {"id": item.get("id"), "level": result.level.name.lower(),
+                 "reasons": list(result.reasons)},
+                ensure_ascii=False,
+            )
+            + "\n"
+        )
+    out.flush()
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

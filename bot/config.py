@@ -1,0 +1,114 @@
+"""Configuration: one typed object, read once from the environment and an optional `.env`.
+
+A bad value stops start-up with one readable line (see `load_settings`), never a traceback.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+TELEGRAM_DEFAULT_BASE_URL = "https://api.telegram.org/bot"
+
+
+class ConfigError(Exception):
+    """Raised with a one-line, human-readable explanation of a bad setting."""
+
+
+class Settings(BaseSettings):
+    """Everything an operator can set. Environment names are given in each field's alias."""
+
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", populate_by_name=True
+    )
+
+    bot_token: SecretStr | None = Field(default=None, alias="TELEGRAM_BOT_TOKEN")
+    api_base_url: str = Field(default=TELEGRAM_DEFAULT_BASE_URL, alias="TELEGRAM_API_BASE_URL")
+    db_path: Path = Field(default=Path("./data/trustbot.sqlite3"), alias="TRUSTBOT_DB_PATH")
+    log_level: str = Field(default="INFO", alias="TRUSTBOT_LOG_LEVEL")
+    admin_ids: Annotated[frozenset[int], NoDecode] = Field(
+        default=frozenset(), alias="TRUSTBOT_ADMIN_IDS"
+    )
+    data_key: SecretStr | None = Field(default=None, alias="TRUSTBOT_DATA_KEY")
+    journal_days: int = Field(default=90, ge=1, le=3650, alias="TRUSTBOT_JOURNAL_DAYS")
+    min_age: int = Field(default=16, ge=13, le=21, alias="TRUSTBOT_MIN_AGE")
+    send_rate: float = Field(default=25.0, gt=0, le=1000, alias="TRUSTBOT_SEND_RATE")
+    grace_minutes: int = Field(default=120, ge=0, le=24 * 60, alias="TRUSTBOT_GRACE_MINUTES")
+    tick_seconds: float = Field(default=20.0, gt=0, le=300, alias="TRUSTBOT_TICK_SECONDS")
+    concurrency: int = Field(default=16, ge=1, le=256, alias="TRUSTBOT_CONCURRENCY")
+
+    @field_validator("api_base_url")
+    @classmethod
+    def _base_url_shape(cls, value: str) -> str:
+        value = value.strip()
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
+        # PTB appends the token verbatim: the URL must end in /bot or contain {token}.
+        if "{token}" not in value and not value.endswith("/bot"):
+            value = value.rstrip("/")
+            if not value.endswith("/bot"):
+                value += "/bot"
+        return value
+
+    @field_validator("log_level")
+    @classmethod
+    def _level_known(cls, value: str) -> str:
+        value = value.strip().upper()
+        if value not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+            raise ValueError("must be one of DEBUG, INFO, WARNING, ERROR, CRITICAL")
+        return value
+
+    @field_validator("admin_ids", mode="before")
+    @classmethod
+    def _split_ids(cls, value: object) -> object:
+        if isinstance(value, str):
+            parts = [p for p in value.replace(";", ",").replace(" ", ",").split(",") if p]
+            try:
+                return frozenset(int(p) for p in parts)
+            except ValueError:
+                raise ValueError("must be Telegram user ids separated by commas") from None
+        return value
+
+    @field_validator("bot_token")
+    @classmethod
+    def _token_shape(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or not value.get_secret_value().strip():
+            return None
+        token = value.get_secret_value().strip()
+        head, sep, tail = token.partition(":")
+        if not sep or not head.isdigit() or len(tail) < 10:
+            raise ValueError("does not look like a bot token from @BotFather (digits:letters)")
+        return SecretStr(token)
+
+    @property
+    def token(self) -> str | None:
+        return self.bot_token.get_secret_value() if self.bot_token else None
+
+    @property
+    def file_base_url(self) -> str:
+        if self.api_base_url.endswith("/bot"):
+            return self.api_base_url[: -len("/bot")] + "/file/bot"
+        return self.api_base_url.replace("/bot{token}", "/file/bot{token}")
+
+    @property
+    def log_level_number(self) -> int:
+        return int(logging.getLevelName(self.log_level))
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read settings; turn any validation problem into one clear `ConfigError` line."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors():
+            name = str(err["loc"][0]) if err["loc"] else "settings"
+            # The alias is what the operator typed; fall back to the field name.
+            field = Settings.model_fields.get(name)
+            env = field.alias if field is not None and field.alias else name
+            problems.append(f"{env}: {err['msg'].removeprefix('Value error, ')}")
+        raise ConfigError("Configuration problem: " + "; ".join(problems)) from None

@@ -1,0 +1,142 @@
+"""`trustbot demo`: chat with the real bot in a terminal, no token and no network needed.
+
+It starts the Bot API emulator on 127.0.0.1, runs the production application against it over
+real HTTP, and plays the part of the Telegram app: what you type is sent as your message, a
+number presses that button of the latest keyboard, and the bot's replies are printed with
+their buttons numbered. The database lives in a temporary folder that is removed at the end.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+import tempfile
+import textwrap
+from pathlib import Path
+from typing import Any, TextIO
+
+from bot.app import build_application
+from bot.config import load_settings
+from bot.emulator import BotAPIEmulator, SentMessage
+
+QUIET_SECONDS = 0.35
+HELP = (
+    "Type a message or a command (/start, /lesson, /checkin, /meditate, /sos, /help).\n"
+    "Type a button's number to press it. Type /quit or press Ctrl-D to leave."
+)
+
+
+def render(message: SentMessage, buttons: list[tuple[int, str, str]], width: int = 76) -> str:
+    head = "trustbot (updated)> " if message.edited else "trustbot> "
+    body = message.text or message.caption or ""
+    if message.document is not None:
+        body += f"\n[file: {message.filename}, {len(message.document)} bytes]"
+    if message.photo is not None:
+        body += f"\n[picture, {len(message.photo)} bytes]"
+    lines: list[str] = []
+    for paragraph in body.split("\n"):
+        lines.extend(textwrap.wrap(paragraph, width - 2) or [""])
+    out = head + ("\n" + " " * 2).join(lines)
+    for number, label, _ in buttons:
+        out += f"\n    [{number}] {label}"
+    return out
+
+
+def keyboard_of(message: SentMessage) -> list[tuple[str, str]]:
+    markup: dict[str, Any] = message.reply_markup or {}
+    found: list[tuple[str, str]] = []
+    for row in markup.get("inline_keyboard", []):
+        for key in row:
+            if "callback_data" in key:
+                found.append((str(key["text"]), str(key["callback_data"])))
+    return found
+
+
+async def run_demo(
+    *, user_id: int = 1001, inp: TextIO | None = None, out: TextIO | None = None
+) -> int:
+    inp = inp or sys.stdin
+    out = out or sys.stdout
+    emulator = BotAPIEmulator()
+    await emulator.start()
+    workdir = Path(tempfile.mkdtemp(prefix="trustbot-demo-"))
+    settings = load_settings(
+        TELEGRAM_BOT_TOKEN=emulator.token,
+        TELEGRAM_API_BASE_URL=emulator.base_url,
+        TRUSTBOT_DB_PATH=workdir / "demo.sqlite3",
+        TRUSTBOT_LOG_LEVEL="WARNING",
+    )
+    app = build_application(settings)
+    printed = 0
+    buttons: list[tuple[int, str, str]] = []  # (number, label, data) of the latest keyboard
+    keyboard_message = 0
+    print("trustbot demo: a local chat with the real bot (nothing leaves this machine).", file=out)
+    print(HELP + "\n", file=out)
+    try:
+        async with app:
+            await app.start()
+            assert app.updater is not None
+            await app.updater.start_polling(poll_interval=0.0, timeout=1)
+            while True:
+                print("you> ", end="", file=out, flush=True)
+                line = await asyncio.to_thread(inp.readline)
+                if not line:
+                    print(file=out)
+                    break
+                line = line.strip()
+                if not line:
+                    continue
+                if line in ("/quit", "/exit"):
+                    break
+                if line.isdigit() and buttons and 1 <= int(line) <= len(buttons):
+                    _, label, data = buttons[int(line) - 1]
+                    print(f"(you pressed: {label})", file=out)
+                    emulator.press_button(user_id, keyboard_message, data)
+                else:
+                    emulator.send_message(user_id, line)
+                printed = await _print_replies(emulator, user_id, printed, out)
+                latest = _latest_keyboard(emulator.messages_to(user_id))
+                if latest is not None:
+                    keyboard_message = latest.message_id
+                    buttons = [
+                        (i + 1, label, data) for i, (label, data) in enumerate(keyboard_of(latest))
+                    ]
+            await app.updater.stop()
+            await app.stop()
+    finally:
+        await emulator.stop()
+        for child in workdir.iterdir():
+            child.unlink()
+        os.rmdir(workdir)
+    print("Goodbye. Take care of yourself. 🌿", file=out)
+    return 0
+
+
+def _latest_keyboard(messages: list[SentMessage]) -> SentMessage | None:
+    for message in reversed(messages):
+        if keyboard_of(message):
+            return message
+    return None
+
+
+async def _print_replies(emulator: BotAPIEmulator, user_id: int, printed: int, out: TextIO) -> int:
+    """Wait until the bot has been quiet for a moment, then print what it sent."""
+    seen = printed
+    quiet_since = asyncio.get_running_loop().time()
+    deadline = quiet_since + 10.0
+    while True:
+        await asyncio.sleep(0.05)
+        now = asyncio.get_running_loop().time()
+        count = len(emulator.messages_to(user_id))
+        if count != seen:
+            seen, quiet_since = count, now
+        elif now - quiet_since >= QUIET_SECONDS or now > deadline:
+            break
+    messages = emulator.messages_to(user_id)
+    for message in messages[printed:]:
+        numbered = []
+        if message is _latest_keyboard(messages):
+            numbered = [(i + 1, label, data) for i, (label, data) in enumerate(keyboard_of(message))]
+        print(render(message, numbered), file=out)
+    return len(messages)

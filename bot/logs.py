@@ -1,0 +1,56 @@
+"""Logging that never carries the bot token or message text.
+
+httpx logs every request URL at INFO, and the URL contains the token; PTB's DEBUG line
+"Set Bot API URL" does too. We turn httpx/httpcore down to WARNING and, as a second belt,
+a filter on the root handler replaces anything shaped like a token, wherever it appears.
+Message text never reaches a log call in our code; the filter cannot know text, so that
+rule is kept by code review and by the end-to-end logging test.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+TOKEN_RE = re.compile(r"\d{5,12}:[A-Za-z0-9_-]{20,}")
+
+
+class RedactTokens(logging.Filter):
+    def __init__(self, extra_secrets: tuple[str, ...] = ()) -> None:
+        super().__init__()
+        self._secrets = tuple(s for s in extra_secrets if s)
+
+    def _clean(self, text: str) -> str:
+        for secret in self._secrets:
+            text = text.replace(secret, "[token]")
+        return TOKEN_RE.sub("[token]", text)
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        cleaned = self._clean(message)
+        if cleaned != message:
+            record.msg, record.args = cleaned, None
+        if record.exc_info and record.exc_info[1] is not None:
+            exc = record.exc_info[1]
+            record.exc_text = self._clean(
+                logging.Formatter().formatException(record.exc_info)  # type: ignore[arg-type]
+            )
+            del exc
+        return True
+
+
+def setup_logging(level: int, token: str | None = None) -> None:
+    root = logging.getLogger()
+    root.setLevel(level)
+    if not any(isinstance(f, RedactTokens) for h in root.handlers for f in h.filters):
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        root.addHandler(handler)
+    for handler in root.handlers:
+        handler.addFilter(RedactTokens((token,) if token else ()))
+    install_quiet_http()
+
+
+def install_quiet_http() -> None:
+    for name in ("httpx", "httpcore"):
+        logging.getLogger(name).setLevel(logging.WARNING)

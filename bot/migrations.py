@@ -1,0 +1,95 @@
+"""Versioned schema migrations. Each entry upgrades the database in place from the one before.
+
+Never edit a migration that has shipped: add a new one. `PRAGMA user_version` records the level.
+Times are whole seconds since the Unix epoch, UTC.
+"""
+
+from __future__ import annotations
+
+MIGRATIONS: tuple[str, ...] = (
+    # 1: the first version: users, their consents and settings, check-ins, lessons, journal.
+    """
+    CREATE TABLE users (
+        user_id          INTEGER PRIMARY KEY,
+        chat_id          INTEGER NOT NULL,
+        created_at       INTEGER NOT NULL,
+        onboarding       TEXT    NOT NULL DEFAULT 'consent',
+        consent_reminders INTEGER NOT NULL DEFAULT 0,
+        consent_progress INTEGER NOT NULL DEFAULT 0,
+        consent_journal  INTEGER NOT NULL DEFAULT 0,
+        country          TEXT,
+        tz               TEXT,
+        paused           INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE TABLE checkins (
+        id          INTEGER PRIMARY KEY,
+        user_id     INTEGER NOT NULL REFERENCES users(user_id) ON DELETE CASCADE,
+        at          INTEGER NOT NULL,
+        local_date  TEXT    NOT NULL,
+        mood        INTEGER NOT NULL CHECK (mood BETWEEN 1 AND 5)
+    );
+    CREATE INDEX checkins_user_at ON checkins(user_id, at);
+    CREATE TABLE lessons_done (
+        user_id    INTEGER NOT NULL REFERENCES users(user_id) ON DELETE CASCADE,
+        lesson_id  TEXT    NOT NULL,
+        done_at    INTEGER NOT NULL,
+        PRIMARY KEY (user_id, lesson_id)
+    );
+    CREATE TABLE journal (
+        id         INTEGER PRIMARY KEY,
+        user_id    INTEGER NOT NULL REFERENCES users(user_id) ON DELETE CASCADE,
+        at         INTEGER NOT NULL,
+        kind       TEXT    NOT NULL,
+        ref        TEXT,
+        body       BLOB    NOT NULL
+    );
+    CREATE INDEX journal_user_at ON journal(user_id, at);
+    """,
+    # 2: reminders become schedules with an indexed next-due instant (one tick, no per-user
+    # jobs), every prompt's fate is recorded, blocked users stop receiving, and the age gate.
+    """
+    ALTER TABLE users ADD COLUMN blocked INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE users ADD COLUMN age_ok INTEGER;
+    CREATE TABLE schedules (
+        user_id      INTEGER NOT NULL REFERENCES users(user_id) ON DELETE CASCADE,
+        kind         TEXT    NOT NULL CHECK (kind IN ('checkin', 'meditation')),
+        local_time   TEXT    NOT NULL,
+        days         INTEGER NOT NULL DEFAULT 127,
+        next_due_at  INTEGER NOT NULL,
+        state        TEXT    NOT NULL DEFAULT 'idle' CHECK (state IN ('idle', 'sending')),
+        claimed_at   INTEGER,
+        claim_token  TEXT,
+        unanswered   INTEGER NOT NULL DEFAULT 0,
+        slowed       INTEGER NOT NULL DEFAULT 0,
+        slow_notice_sent INTEGER NOT NULL DEFAULT 0,
+        snooze_until INTEGER,
+        PRIMARY KEY (user_id, kind)
+    );
+    CREATE INDEX schedules_due ON schedules(next_due_at) WHERE state = 'idle';
+    CREATE INDEX schedules_claimed ON schedules(claimed_at) WHERE state = 'sending';
+    CREATE TABLE deliveries (
+        id       INTEGER PRIMARY KEY,
+        user_id  INTEGER NOT NULL REFERENCES users(user_id) ON DELETE CASCADE,
+        kind     TEXT    NOT NULL,
+        due_at   INTEGER NOT NULL,
+        outcome  TEXT    NOT NULL CHECK (outcome IN ('sent', 'skipped', 'failed')),
+        reason   TEXT,
+        at       INTEGER NOT NULL,
+        UNIQUE (user_id, kind, due_at)
+    );
+    CREATE TABLE counters (
+        day    TEXT NOT NULL,
+        name   TEXT NOT NULL,
+        n      INTEGER NOT NULL,
+        PRIMARY KEY (day, name)
+    );
+    """,
+    # 3: opt-in weekly summary and a follow-up the day after a crisis answer.
+    """
+    ALTER TABLE users ADD COLUMN weekly_day INTEGER;
+    ALTER TABLE users ADD COLUMN followup_at INTEGER;
+    CREATE INDEX users_followup ON users(followup_at) WHERE followup_at IS NOT NULL;
+    """,
+)
+
+LATEST = len(MIGRATIONS)

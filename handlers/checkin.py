@@ -1,0 +1,95 @@
+"""/checkin: a mood from 1 to 5, then an optional "What's on your mind?" (triaged, kept by consent)."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.error import BadRequest
+
+from bot import texts
+from bot.callbacks import Callback
+from handlers.common import Button, Context, button, local_now, reply, services, set_waiting, user_state
+
+# A mood keyboard may come from /checkin ("c") or from a scheduled prompt ("p").
+SOURCES = ("c", "p")
+
+
+def mood_rows(source: str = "c") -> list[list[Button]]:
+    labels = texts.MOOD_LABELS
+    return [
+        [button(labels[1], "mood", 1, source), button(labels[2], "mood", 2, source)],
+        [button(labels[3], "mood", 3, source)],
+        [button(labels[4], "mood", 4, source), button(labels[5], "mood", 5, source)],
+    ]
+
+
+async def checkin_command(update: Update, context: Context) -> None:
+    set_waiting(context, None)
+    await reply(update, texts.MOOD_QUESTION, mood_rows("c"))
+
+
+async def on_mood(update: Update, context: Context, cb: Callback) -> None:
+    svc = services(context)
+    if not cb.arg(0).isdigit() or not 1 <= int(cb.arg(0)) <= 5:
+        await reply(update, texts.STALE_BUTTON)
+        return
+    mood = int(cb.arg(0))
+    message = update.effective_message
+    state = user_state(context)
+    answered: list[int] = state.setdefault("moods_answered", [])
+    if message is not None:
+        if message.message_id in answered:
+            return  # a double tap on the same keyboard: the first tap already counted
+        answered.append(message.message_id)
+        del answered[:-20]
+        try:
+            await message.edit_text(f"{texts.MOOD_QUESTION}\n→ {texts.MOOD_LABELS[mood]}")
+        except BadRequest:
+            pass  # already edited (a race with a second device): nothing to fix
+    user = update.effective_user
+    assert user is not None
+    stored = await svc.user_or_none(user.id)
+    parts = [texts.MOOD_THANKS[mood]]
+    if stored is not None and stored.consent_progress:
+        now = svc.now()
+        local = local_now(now, stored.tz)
+        await svc.db().record_checkin(user.id, mood, int(now.timestamp()), local.date().isoformat())
+        moods = await svc.db().recent_moods(user.id)
+        state["recent_moods"] = moods
+    else:
+        moods = (mood, *state.get("recent_moods", ()))[:5]
+        state["recent_moods"] = moods
+        if stored is not None:
+            parts.append(texts.CHECKIN_NOT_STORED)
+    await svc_count(context, "checkin")
+    await reply(update, "\n".join(parts))
+    from handlers.safety import maybe_mood_concern
+
+    if await maybe_mood_concern(update, context, moods):
+        return
+    set_waiting(context, "note")
+    await reply(update, texts.NOTE_QUESTION, [[button(texts.NOTE_SKIP, "note", "skip")]])
+
+
+async def on_note_skip(update: Update, context: Context, cb: Callback) -> None:
+    if user_state(context).get("await") != "note":
+        return  # a second tap, or the note was already written
+    set_waiting(context, None)
+    await reply(update, texts.NOTE_SKIPPED)
+
+
+async def on_note_text(update: Update, context: Context, text: str) -> str:
+    """Keep the note if the journal is on. Returns the reply to send."""
+    svc = services(context)
+    set_waiting(context, None)
+    user = update.effective_user
+    stored = await svc.user_or_none(user.id) if user else None
+    if stored is not None and stored.consent_journal:
+        await svc.db().add_journal(stored.user_id, "checkin", text, svc.now_s())
+        return texts.NOTE_SAVED
+    return texts.NOTE_NOT_SAVED
+
+
+async def svc_count(context: Context, name: str) -> None:
+    from handlers.help import count
+
+    await count(context, name)

@@ -1,0 +1,313 @@
+"""/start and the steps it walks through: age, consents, check-in time, time zone, country.
+
+Each step can be reached again from /settings; `in_onboarding` decides whether a finished step
+leads on to the next one or back to the user. The current step is stored (users.onboarding),
+so a restart mid-way resumes where the person was.
+"""
+
+from __future__ import annotations
+
+from datetime import time
+from zoneinfo import ZoneInfo
+
+from telegram import Update
+
+from bot import safety, texts
+from bot.callbacks import Callback
+from bot.storage import User
+from handlers.common import (
+    Button,
+    Context,
+    button,
+    keyboard,
+    local_now,
+    remember_country,
+    reply,
+    services,
+    set_waiting,
+    user_state,
+)
+from scheduler.timecalc import format_time, next_occurrence, parse_time_of_day
+from scheduler.timezones import resolve_timezone, suggest_timezones
+
+COMMON_TIMES = ("07:00", "08:00", "09:00", "12:00", "18:00", "20:00", "21:00")
+COMMON_COUNTRIES = ("US", "GB", "CA", "AU", "IE", "IN", "DE", "FR", "ES", "BR", "MX", "RU")
+
+
+async def start(update: Update, context: Context) -> None:
+    svc = services(context)
+    tg_user, chat = update.effective_user, update.effective_chat
+    assert tg_user is not None and chat is not None
+    set_waiting(context, None)
+    user = await svc.db().ensure_user(tg_user.id, chat.id, svc.now_s())
+    remember_country(context, user.country)
+    if user.onboarding == "done":
+        await reply(update, texts.WELCOME_BACK)
+        return
+    await reply(update, texts.WELCOME)
+    await ask_age(update, context)
+
+
+async def ask_age(update: Update, context: Context) -> None:
+    svc = services(context)
+    age = svc.settings.min_age
+    await svc.db().update_user(update.effective_user.id, onboarding="age")  # type: ignore[union-attr]
+    await reply(
+        update,
+        texts.AGE_QUESTION.format(age=age),
+        [
+            [button(texts.AGE_YES.format(age=age), "age", "ok")],
+            [button(texts.AGE_NO, "age", "young")],
+        ],
+    )
+
+
+def consent_rows(user: User) -> list[list[Button]]:
+    rows: list[list[Button]] = []
+    for name, label in texts.CONSENT_LABELS.items():
+        mark = "✅" if user.consent(name) else "⬜"
+        rows.append([button(f"{mark} {label}", "consent", name)])
+    rows.append([button(texts.CONSENT_DONE, "consent", "done")])
+    return rows
+
+
+async def on_age(update: Update, context: Context, cb: Callback) -> None:
+    svc = services(context)
+    user_id = update.effective_user.id  # type: ignore[union-attr]
+    if cb.arg(0) == "young":
+        # Nothing is kept about a younger user: the row made at /start goes too.
+        await svc.db().erase_user(user_id)
+        country = svc.country(user_state(context).get("country"))
+        await reply(
+            update,
+            texts.TOO_YOUNG.format(
+                age=svc.settings.min_age,
+                lines=safety.youth_message(svc.resources, country),
+                emergency=safety.emergency_number(country),
+            ),
+        )
+        return
+    await svc.db().update_user(user_id, age_ok=1, onboarding="consent")
+    user = await svc.db().get_user(user_id)
+    assert user is not None
+    await reply(update, texts.CONSENT_INTRO, consent_rows(user))
+
+
+async def on_consent(update: Update, context: Context, cb: Callback) -> None:
+    svc = services(context)
+    user_id = update.effective_user.id  # type: ignore[union-attr]
+    user = await svc.db().get_user(user_id)
+    if user is None:
+        await reply(update, texts.NEEDS_ONBOARDING)
+        return
+    choice = cb.arg(0)
+    if choice in texts.CONSENT_LABELS:
+        await svc.db().set_consent(user_id, choice, not user.consent(choice))
+        user = await svc.db().get_user(user_id)
+        assert user is not None
+        message = update.effective_message
+        if message is not None:
+            await message.edit_reply_markup(reply_markup=keyboard(consent_rows(user)))
+        return
+    if choice != "done":
+        return
+    if user.onboarding == "done":
+        await reply(update, "Saved. " + texts.COMMAND_LIST.split("\n")[0])
+        return
+    if not (user.consent_reminders or user.consent_progress or user.consent_journal):
+        await reply(update, texts.CONSENT_NONE_CHOSEN)
+    if user.consent_reminders:
+        await ask_time(update, context)
+    elif user.consent_progress:
+        await ask_timezone(update, context)
+    else:
+        await ask_country(update, context)
+
+
+async def _step(update: Update, context: Context, step: str) -> None:
+    """Record the onboarding step, unless the person is changing a setting later on."""
+    svc = services(context)
+    user_id = update.effective_user.id  # type: ignore[union-attr]
+    user = await svc.db().get_user(user_id)
+    if user is not None and user.onboarding != "done":
+        await svc.db().update_user(user_id, onboarding=step)
+
+
+async def ask_time(update: Update, context: Context) -> None:
+    await _step(update, context, "time")
+    set_waiting(context, "time")
+    rows = [
+        [button(t, "time", t.replace(":", ".")) for t in COMMON_TIMES[:4]],
+        [button(t, "time", t.replace(":", ".")) for t in COMMON_TIMES[4:]],
+        [button(texts.TIME_TYPE, "time", "type")],
+    ]
+    await reply(update, texts.TIME_QUESTION, rows)
+
+
+async def on_time_button(update: Update, context: Context, cb: Callback) -> None:
+    if cb.arg(0) == "type":
+        set_waiting(context, "time")
+        await reply(update, texts.TIME_QUESTION)
+        return
+    chosen = parse_time_of_day(cb.arg(0).replace(".", ":"))
+    if chosen is None:
+        await reply(update, texts.STALE_BUTTON)
+        return
+    await set_checkin_time(update, context, chosen)
+
+
+async def on_time_text(update: Update, context: Context, text: str) -> None:
+    chosen = parse_time_of_day(text)
+    if chosen is None:
+        await reply(update, texts.TIME_NOT_UNDERSTOOD)
+        return
+    await set_checkin_time(update, context, chosen)
+
+
+async def set_checkin_time(update: Update, context: Context, chosen: time) -> None:
+    svc = services(context)
+    user_id = update.effective_user.id  # type: ignore[union-attr]
+    user = await svc.db().get_user(user_id)
+    if user is None:
+        await reply(update, texts.NEEDS_ONBOARDING)
+        return
+    if not user.consent_reminders:
+        await reply(update, texts.RESUME_NO_REMINDERS)
+        return
+    tz = user.tz or "UTC"
+    existing = {s.kind: s for s in await svc.db().schedules(user_id)}
+    days = existing["checkin"].days if "checkin" in existing else 127
+    due = next_occurrence(svc.now(), chosen, tz, days_from_mask(days))
+    await svc.db().upsert_schedule(user_id, "checkin", format_time(chosen), days, int(due.timestamp()))
+    set_waiting(context, None)
+    if user.onboarding != "done":
+        await reply(update, f"Lovely: {format_time(chosen)} it is.")
+        await ask_timezone(update, context)
+    else:
+        await reply(update, f"Done. Your check-in comes at {format_time(chosen)} your time.")
+
+
+def days_from_mask(mask: int) -> frozenset[int]:
+    return frozenset(d for d in range(7) if mask & (1 << d))
+
+
+def mask_from_days(days: frozenset[int]) -> int:
+    return sum(1 << d for d in days)
+
+
+async def ask_timezone(update: Update, context: Context) -> None:
+    await _step(update, context, "tz")
+    set_waiting(context, "tz")
+    await reply(update, texts.TZ_QUESTION)
+
+
+async def on_tz_text(update: Update, context: Context, text: str) -> None:
+    svc = services(context)
+    zone = resolve_timezone(text)
+    if zone is None:
+        options = suggest_timezones(text)
+        await reply(
+            update,
+            texts.TZ_SUGGEST.format(options=", ".join(options)) if options else texts.TZ_NOT_FOUND,
+        )
+        return
+    user_state(context)["pending_tz"] = zone
+    clock = local_now(svc.now(), zone).strftime("%H:%M")
+    await reply(
+        update,
+        texts.TZ_CONFIRM.format(clock=clock, zone=zone),
+        [[button(texts.TZ_YES, "tzok", "yes"), button(texts.TZ_NO, "tzok", "no")]],
+    )
+
+
+async def on_tz_confirm(update: Update, context: Context, cb: Callback) -> None:
+    svc = services(context)
+    state = user_state(context)
+    zone = state.get("pending_tz")
+    if cb.arg(0) != "yes" or not zone:
+        set_waiting(context, "tz")
+        await reply(update, texts.TZ_QUESTION)
+        return
+    user_id = update.effective_user.id  # type: ignore[union-attr]
+    await svc.db().update_user(user_id, tz=zone)
+    state.pop("pending_tz", None)
+    set_waiting(context, None)
+    await reschedule_all(context, user_id, zone)
+    user = await svc.db().get_user(user_id)
+    if user is not None and user.onboarding != "done":
+        await ask_country(update, context)
+    else:
+        await reply(update, f"Saved: your time zone is {zone}.")
+
+
+async def reschedule_all(context: Context, user_id: int, zone: str) -> None:
+    """Recompute every schedule's next instant after a change of zone or time."""
+    svc = services(context)
+    for sched in await svc.db().schedules(user_id):
+        hour, minute = (int(x) for x in sched.local_time.split(":"))
+        due = next_occurrence(svc.now(), time(hour, minute), ZoneInfo(zone), days_from_mask(sched.days))
+        await svc.db().set_next_due(user_id, sched.kind, int(due.timestamp()))
+
+
+async def ask_country(update: Update, context: Context) -> None:
+    svc = services(context)
+    await _step(update, context, "country")
+    set_waiting(context, "country")
+    codes = [c for c in COMMON_COUNTRIES if svc.country(c)]
+    rows: list[list[Button]] = []
+    for i in range(0, len(codes), 3):
+        rows.append([button(svc.resources.countries[c].name, "country", c) for c in codes[i : i + 3]])
+    rows.append([button(texts.COUNTRY_OTHER, "country", "other")])
+    rows.append([button(texts.COUNTRY_SKIP, "country", "skip")])
+    await reply(update, texts.COUNTRY_QUESTION, rows)
+
+
+async def on_country_button(update: Update, context: Context, cb: Callback) -> None:
+    choice = cb.arg(0)
+    if choice == "other":
+        set_waiting(context, "country")
+        await reply(update, texts.COUNTRY_TYPE)
+        return
+    if choice == "skip":
+        set_waiting(context, None)
+        await finish(update, context)
+        return
+    await set_country(update, context, choice)
+
+
+async def on_country_text(update: Update, context: Context, text: str) -> None:
+    svc = services(context)
+    country = svc.resources.search(text)
+    if country is None:
+        set_waiting(context, None)
+        await reply(update, texts.COUNTRY_UNKNOWN)
+        await finish(update, context)
+        return
+    await set_country(update, context, country.code)
+
+
+async def set_country(update: Update, context: Context, code: str) -> None:
+    svc = services(context)
+    country = svc.country(code)
+    if country is None:
+        await reply(update, texts.STALE_BUTTON)
+        return
+    user_id = update.effective_user.id  # type: ignore[union-attr]
+    await svc.db().update_user(user_id, country=country.code)
+    remember_country(context, country.code)
+    set_waiting(context, None)
+    await reply(update, texts.COUNTRY_SET.format(country=country.name))
+    await finish(update, context)
+
+
+async def finish(update: Update, context: Context) -> None:
+    svc = services(context)
+    user_id = update.effective_user.id  # type: ignore[union-attr]
+    user = await svc.db().get_user(user_id)
+    if user is None or user.onboarding == "done":
+        return
+    await svc.db().update_user(user_id, onboarding="done")
+    await reply(update, texts.ONBOARDED)
+
+
+TEXT_STEPS = {"time": on_time_text, "tz": on_tz_text, "country": on_country_text}

@@ -1,0 +1,206 @@
+"""Routing for buttons and free text, and kind answers for everything else.
+
+Every callback query is answered (so the button stops spinning), including stale and forged
+ones; every text lands somewhere; stickers, photos, voice, edits, unknown commands and group
+messages each get a short, clear reply.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Awaitable, Callable
+
+from telegram import ChatMember, Update
+from telegram.constants import ChatType
+from telegram.error import TelegramError
+from telegram.ext import ApplicationHandlerStop
+
+from bot import texts
+from bot.callbacks import Callback, parse
+from bot.storage import StorageUnavailable
+from bot.triage import Level
+from handlers import checkin, lessons, meditate, onboarding, safety, settings
+from handlers.common import Context, reply, services, set_waiting, user_state
+
+log = logging.getLogger(__name__)
+
+CallbackHandlerFn = Callable[[Update, Context, Callback], Awaitable[None]]
+
+ROUTES: dict[str, CallbackHandlerFn] = {
+    "age": onboarding.on_age,
+    "consent": onboarding.on_consent,
+    "time": onboarding.on_time_button,
+    "tzok": onboarding.on_tz_confirm,
+    "country": onboarding.on_country_button,
+    "mood": checkin.on_mood,
+    "note": checkin.on_note_skip,
+    "lesson": lessons.on_lesson,
+    "step": lessons.on_step,
+    "med": meditate.on_med,
+    "safe": safety.on_safe,
+    "sq": safety.on_sq,
+    "ground": safety.on_ground,
+    "plan": safety.on_plan,
+    "set": settings.on_set,
+}
+
+# Actions whose second identical press is a real choice (toggles, step-by-step navigation
+# that edits in place); every other action ignores a repeat press within DOUBLE_TAP_SECONDS.
+REPEATABLE = {"consent", "med"}
+DOUBLE_TAP_SECONDS = 30.0
+
+
+def register_route(action: str, fn: CallbackHandlerFn) -> None:
+    ROUTES[action] = fn
+
+
+async def on_button(update: Update, context: Context) -> None:
+    query = update.callback_query
+    if query is None:
+        return
+    cb = parse(query.data)
+    fn = ROUTES.get(cb.action) if cb else None
+    if cb is None or fn is None:
+        await query.answer(texts.STALE_BUTTON[:200])
+        return
+    if cb.action not in REPEATABLE and _is_double_tap(context, query.message, query.data or ""):
+        await query.answer("Already done 👍")
+        return
+    await query.answer()
+    await fn(update, context, cb)
+
+
+def _is_double_tap(context: Context, message: object, data: str) -> bool:
+    message_id = getattr(message, "message_id", None)
+    state = user_state(context)
+    recent: dict[tuple[int | None, str], float] = state.setdefault("presses", {})
+    now = time.monotonic()
+    for key in [k for k, at in recent.items() if now - at > DOUBLE_TAP_SECONDS]:
+        del recent[key]
+    key = (message_id, data)
+    if key in recent:
+        return True
+    recent[key] = now
+    return False
+
+
+async def on_text(update: Update, context: Context) -> None:
+    """Free text: the triage gate has already run; now the flow the person is in."""
+    message = update.effective_message
+    if message is None or message.text is None:
+        return
+    text = message.text
+    result = safety.triage_of(update, context)
+    level = result.level if result else Level.NONE
+    state = user_state(context)
+    waiting = state.get("await")
+    extra = state.get("await_extra", {})
+    if waiting is None:
+        svc = services(context)
+        user = update.effective_user
+        stored = await svc.user_or_none(user.id) if user else None
+        if stored is not None and stored.onboarding in onboarding.TEXT_STEPS:
+            waiting = stored.onboarding
+    if waiting == "note":
+        answer = await checkin.on_note_text(update, context, text)
+        if level is Level.NONE:
+            await reply(update, answer)
+        return
+    if waiting == "reflect":
+        answer = await lessons.on_reflection_text(update, context, text, extra.get("lesson_id", ""))
+        if level is Level.NONE:
+            await reply(update, answer)
+        return
+    if level is not Level.NONE:
+        return  # the crisis or concern answer was the reply
+    if await safety.answered_safety_question_no(update, context, text):
+        return
+    if waiting == "plan":
+        await safety.plan_answer(update, context, text)
+        return
+    step = onboarding.TEXT_STEPS.get(waiting or "")
+    if step is not None:
+        await step(update, context, text)
+        return
+    await reply(update, texts.NOT_UNDERSTOOD_TEXT)
+
+
+async def on_non_text(update: Update, context: Context) -> None:
+    result = safety.triage_of(update, context)
+    if result is not None and result.level is not Level.NONE:
+        return  # a worrying caption: the safety answer already went out
+    await reply(update, texts.NON_TEXT)
+
+
+async def on_edited(update: Update, context: Context) -> None:
+    result = safety.triage_of(update, context)
+    if result is not None and result.level is not Level.NONE:
+        return  # the safety answer already went out
+    await reply(update, texts.EDITED)
+
+
+async def on_unknown_command(update: Update, context: Context) -> None:
+    await reply(update, texts.UNKNOWN_COMMAND)
+
+
+async def private_only(update: Update, context: Context) -> None:
+    """Group 0 of everything: outside private chats, say so once per chat and do nothing else."""
+    chat = update.effective_chat
+    if chat is None or chat.type == ChatType.PRIVATE:
+        return
+    svc = services(context)
+    if chat.id not in svc.told_groups:
+        svc.told_groups.add(chat.id)
+        if chat.type != ChatType.CHANNEL:
+            try:
+                await chat.send_message(texts.PRIVATE_ONLY)
+            except TelegramError:
+                log.info("could not tell a %s chat that the bot is private-only", chat.type)
+    if update.callback_query is not None:
+        try:
+            await update.callback_query.answer()
+        except TelegramError:
+            pass
+    raise ApplicationHandlerStop
+
+
+async def on_my_chat_member(update: Update, context: Context) -> None:
+    """A private chat's status changed: "kicked" means the person blocked the bot."""
+    change = update.my_chat_member
+    if change is None or change.chat.type != ChatType.PRIVATE:
+        return
+    if change.new_chat_member.status == ChatMember.BANNED:
+        svc = services(context)
+        try:
+            await svc.db().deactivate_reminders(change.chat.id)
+        except StorageUnavailable:
+            log.warning("could not record that a user blocked the bot")
+        set_waiting(context, None)
+
+
+async def on_error(update: object, context: Context) -> None:
+    """Log what failed without message text or token, and tell the person kindly."""
+    error = context.error
+    kind = type(error).__name__ if error else "unknown"
+    update_id = update.update_id if isinstance(update, Update) else None
+    log.error("handler error %s on update %s", kind, update_id, exc_info=_safe_exc(error))
+    if not isinstance(update, Update) or update.effective_chat is None:
+        return
+    if update.effective_chat.type != ChatType.PRIVATE:
+        return
+    text = texts.DB_DOWN if isinstance(error, StorageUnavailable) else texts.ERROR
+    try:
+        await update.effective_chat.send_message(text)
+    except TelegramError:
+        pass
+
+
+def _safe_exc(error: BaseException | None) -> BaseException | None:
+    """Tracebacks are useful, but an exception's message can echo user input: keep only the
+    traceback for our own code paths and drop exception args that may carry text."""
+    if error is None:
+        return None
+    if isinstance(error, TelegramError | StorageUnavailable):
+        return None
+    return error

@@ -1,0 +1,270 @@
+"""Triage of every text, the crisis and concern responses, and /safetyplan.
+
+`triage_gate` runs first (handler group -1) on every text and edited text, before any flow
+sees it: a crisis answer goes out in the same update, before anything else. The level is
+logged; the text never is.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from telegram import Update
+from telegram.error import BadRequest, TelegramError
+
+from bot import safety, texts
+from bot.callbacks import Callback
+from bot.storage import StorageUnavailable
+from bot.triage import Level, TriageContext, TriageResult, mood_concern, triage_in_context
+from handlers.common import Context, button, reply, services, set_waiting, user_state
+from handlers.help import count, country_for
+
+log = logging.getLogger(__name__)
+
+CRISIS_WINDOW = timedelta(hours=1)
+NEGATIVE_ANSWERS = {"no", "nope", "nah", "no.", "no!", "not really", "no i'm not", "no im not"}
+
+PLAN_STEPS = (
+    ("Warning signs", "What tells you a hard moment is starting? Thoughts, feelings, places or "
+     "times of day. For example: 'lying awake replaying old fights'."),
+    ("Things I can do on my own", "What helps you get through a hard moment by yourself, even "
+     "a little? For example: a walk, a shower, a song, box breathing."),
+    ("People and places that take my mind off it", "Who or where can you go to be around "
+     "others for a while? A friend's kitchen, a café, a library."),
+    ("People I can ask for help", "Who could you tell that you're struggling? Write a name "
+     "and how to reach them."),
+    ("Professionals and services", "Which professionals or services can you contact? Your GP, "
+     "a therapist, or the crisis line from /sos."),
+    ("Making my surroundings safer", "What could you put out of reach, or ask someone to keep "
+     "for you, during a hard moment?"),
+)
+
+
+def crisis_rows() -> list[list[tuple[str, str]]]:
+    return [
+        [button(safety.CRISIS_BUTTON_SAFE, "safe", "ok")],
+        [button(safety.CRISIS_BUTTON_MORE, "safe", "more")],
+    ]
+
+
+async def triage_gate(update: Update, context: Context) -> None:
+    message = update.effective_message
+    if message is None or not (message.text or message.caption):
+        return
+    svc = services(context)
+    state = user_state(context)
+    now = svc.now()
+    ctx = TriageContext(
+        recent_moods=tuple(state.get("recent_moods", ())),
+        awaiting_safety_answer=bool(state.get("sq_pending")),
+        last_crisis_at=state.get("last_crisis_at"),
+        now=now,
+    )
+    result = triage_in_context(message.text or message.caption or "", ctx)
+    state["triage"] = (update.update_id, result)
+    if result.level is Level.NONE:
+        return
+    log.info("triage level=%s reasons=%s", result.level.name.lower(), ",".join(result.reasons))
+    if result.level is Level.CRISIS:
+        await respond_crisis(update, context, result)
+    else:
+        await respond_concern(update, context, result)
+
+
+def triage_of(update: Update, context: Context) -> TriageResult | None:
+    """This update's triage result, if the gate ran on it."""
+    entry = user_state(context).get("triage")
+    if entry and entry[0] == update.update_id:
+        result: TriageResult = entry[1]
+        return result
+    return None
+
+
+async def respond_crisis(update: Update, context: Context, result: TriageResult) -> None:
+    svc = services(context)
+    state = user_state(context)
+    country = await country_for(update, context)
+    await reply(update, safety.crisis_message(svc.resources, country), crisis_rows())
+    state["last_crisis_at"] = svc.now()
+    state.pop("sq_pending", None)
+    # The flow the person was in stops here; what they were asked can wait.
+    if state.get("await") not in ("note", "reflect"):
+        set_waiting(context, None)
+    await count(context, "crisis")
+    await schedule_followup(update, context)
+
+
+async def schedule_followup(update: Update, context: Context) -> None:
+    """With reminder consent, a gentle check-in the next day (sent by the scheduler tick)."""
+    svc = services(context)
+    user = update.effective_user
+    stored = await svc.user_or_none(user.id) if user else None
+    if stored is None or not stored.consent_reminders:
+        return
+    try:
+        await svc.db().update_user(stored.user_id, followup_at=svc.now_s() + 24 * 3600)
+    except StorageUnavailable:
+        log.warning("crisis follow-up not scheduled: database unavailable")
+
+
+async def respond_concern(update: Update, context: Context, result: TriageResult) -> None:
+    domestic = any("coercive" in r or "domestic" in r or "stalking" in r for r in result.reasons)
+    await reply(
+        update,
+        safety.concern_message(domestic=domestic),
+        [
+            [
+                button(safety.SQ_YES, "sq", "yes"),
+                button(safety.SQ_UNSURE, "sq", "unsure"),
+                button(safety.SQ_NO, "sq", "no"),
+            ],
+            [button(safety.CONCERN_GROUND_BUTTON, "ground", "start")],
+        ],
+    )
+    user_state(context)["sq_pending"] = True
+    await count(context, "concern")
+
+
+async def maybe_mood_concern(update: Update, context: Context, moods: tuple[int, ...]) -> bool:
+    """The lowest mood on three of the last five check-ins: acknowledge and ask, once a day."""
+    if not mood_concern(moods):
+        return False
+    state = user_state(context)
+    svc = services(context)
+    last = state.get("mood_concern_at")
+    if last is not None and svc.now() - last < timedelta(hours=20):
+        return False
+    state["mood_concern_at"] = svc.now()
+    await respond_concern(update, context, TriageResult(Level.CONCERN, ("concern:low_mood",)))
+    return True
+
+
+async def answered_safety_question_no(update: Update, context: Context, text: str) -> bool:
+    """A plain "no" to the direct question: thank them, gently, and carry on."""
+    state = user_state(context)
+    if not state.get("sq_pending") or text.strip().lower() not in NEGATIVE_ANSWERS:
+        return False
+    state.pop("sq_pending", None)
+    await reply(update, safety.SQ_NO_REPLY, [[button(safety.CONCERN_GROUND_BUTTON, "ground", "start")]])
+    return True
+
+
+async def on_sq(update: Update, context: Context, cb: Callback) -> None:
+    state = user_state(context)
+    answer = cb.arg(0)
+    if answer in ("yes", "unsure"):
+        # "Yes" (and "not sure") to the direct question is handled as crisis.
+        state.pop("sq_pending", None)
+        await respond_crisis(update, context, TriageResult(Level.CRISIS, ("crisis:safety_answer",)))
+    elif answer == "no":
+        state.pop("sq_pending", None)
+        await reply(update, safety.SQ_NO_REPLY, [[button(safety.CONCERN_GROUND_BUTTON, "ground", "start")]])
+
+
+async def on_safe(update: Update, context: Context, cb: Callback) -> None:
+    svc = services(context)
+    if cb.arg(0) == "more":
+        country = await country_for(update, context)
+        await reply(update, safety.more_help_message(svc.resources, country))
+        return
+    # "I'm safe right now" is welcome, but one "I'm fine" does not end the crisis path:
+    # the crisis window stays open, so the next worrying message is still taken seriously.
+    await reply(update, safety.SAFE_ACK)
+
+
+async def on_ground(update: Update, context: Context, cb: Callback) -> None:
+    from handlers.meditate import on_med
+
+    svc = services(context)
+    med = svc.library.meditation("grounding_54321") or svc.library.meditations[0]
+    await on_med(update, context, Callback("med", ("start", med.id)))
+
+
+# ------------------------------------------------------------------ safety plan
+async def safetyplan_command(update: Update, context: Context) -> None:
+    svc = services(context)
+    user = update.effective_user
+    stored = await svc.user_or_none(user.id) if user else None
+    existing = None
+    if stored is not None and stored.consent_journal:
+        entries = await svc.db().journal(stored.user_id, "safety_plan")
+        existing = entries[-1].text if entries else None
+    intro = (
+        "A safety plan is a short list you write for yourself now, to use in a hard moment "
+        "later. It has six parts, and any can be skipped."
+    )
+    if stored is None or not stored.consent_journal:
+        intro += (
+            "\n\nYour journal is off, so I won't keep the plan; I'll show it to you at the end "
+            "so you can pin it or copy it somewhere safe."
+        )
+    rows = [[button("Start my plan", "plan", "start")]]
+    if existing:
+        await reply(update, "Your safety plan:\n\n" + existing, [[button("📌 Pin it", "plan", "pin")]])
+        intro = "Would you like to write a new one?"
+        rows = [[button("Write a new plan", "plan", "start")]]
+    await reply(update, intro, rows)
+
+
+async def on_plan(update: Update, context: Context, cb: Callback) -> None:
+    state = user_state(context)
+    action = cb.arg(0)
+    if action == "start":
+        state["plan"] = []
+        await ask_plan_step(update, context, 0)
+    elif action == "skip":
+        await plan_answer(update, context, "")
+    elif action == "pin":
+        message = update.effective_message
+        chat = update.effective_chat
+        if message is None or chat is None:
+            return
+        target = state.get("plan_message_id")
+        try:
+            await context.bot.pin_chat_message(chat.id, target or message.message_id)
+            await reply(update, "Pinned. It stays at the top of this chat, even if I'm offline.")
+        except (BadRequest, TelegramError):
+            await reply(update, "I couldn't pin it. You can long-press the plan and choose Pin.")
+
+
+async def ask_plan_step(update: Update, context: Context, index: int) -> None:
+    title, question = PLAN_STEPS[index]
+    set_waiting(context, "plan", index=index)
+    await reply(
+        update,
+        f"{index + 1}/{len(PLAN_STEPS)} · {title}\n\n{question}",
+        [[button("Skip this one", "plan", "skip", index)]],
+    )
+
+
+async def plan_answer(update: Update, context: Context, text: str) -> None:
+    svc = services(context)
+    state = user_state(context)
+    index = int(state.get("await_extra", {}).get("index", 0)) if state.get("await") == "plan" else -1
+    if index < 0:
+        return
+    answers: list[str] = state.setdefault("plan", [])
+    answers.append(text.strip())
+    if index + 1 < len(PLAN_STEPS):
+        await ask_plan_step(update, context, index + 1)
+        return
+    set_waiting(context, None)
+    lines = [
+        f"{i + 1}. {title}: {answer or '(not filled in yet)'}"
+        for i, ((title, _), answer) in enumerate(zip(PLAN_STEPS, answers, strict=False))
+    ]
+    country = await country_for(update, context)
+    lines.append(f"Emergency: {safety.emergency_number(country)}. Crisis lines: /sos")
+    plan = "My safety plan\n\n" + "\n".join(lines)
+    sent = await reply(update, plan, [[button("📌 Pin it", "plan", "pin")]])
+    if sent is not None:
+        state["plan_message_id"] = sent.message_id
+    state.pop("plan", None)
+    user = update.effective_user
+    stored = await svc.user_or_none(user.id) if user else None
+    if stored is not None and stored.consent_journal:
+        await svc.db().replace_journal(stored.user_id, "safety_plan", plan, svc.now_s())
+        await reply(update, "I've kept your plan in your journal; /sos will show it too.")
+    else:
+        await reply(update, "I haven't kept it (your journal is off). Pinning it keeps it here.")
