@@ -11,6 +11,7 @@ Handler groups, in the order they run (order matters):
 from __future__ import annotations
 
 import logging
+
 from telegram import BotCommand, Update
 from telegram.ext import (
     AIORateLimiter,
@@ -33,7 +34,8 @@ from bot.services import Clock, Services, system_clock
 from bot.storage import Storage, StorageUnavailable
 from content.loader import Library, load_library
 from content.resources import Resources, load_resources
-from handlers import checkin, help as help_handlers, lessons, meditate, onboarding, router
+from handlers import checkin, lessons, meditate, onboarding, router
+from handlers import help as help_handlers
 from handlers import safety as safety_handlers
 from handlers import settings as settings_handlers
 
@@ -50,6 +52,7 @@ def build_application(
     library: Library | None = None,
     resources: Resources | None = None,
     with_scheduler: bool = True,
+    application_class: type[Application] | None = None,  # type: ignore[type-arg]
 ) -> Application:  # type: ignore[type-arg]
     """Build (not start) the bot. Storage opens in post_init, so a broken database still
     leaves /sos and /help working."""
@@ -63,9 +66,11 @@ def build_application(
         resources=resources or load_resources(),
         clock=clock,
     )
+    builder = ApplicationBuilder()
+    if application_class is not None:
+        builder = builder.application_class(application_class)
     app = (
-        ApplicationBuilder()
-        .token(token)
+        builder.token(token)
         .base_url(settings.api_base_url)
         .base_file_url(settings.file_base_url)
         .rate_limiter(AIORateLimiter(max_retries=3))
@@ -84,7 +89,9 @@ def build_application(
 def register_handlers(app: Application) -> None:  # type: ignore[type-arg]
     app.add_handler(TypeHandler(Update, router.private_only), group=-2)
     app.add_handler(
-        MessageHandler((filters.TEXT | filters.CAPTION) & ~filters.COMMAND, safety_handlers.triage_gate),
+        MessageHandler(
+            (filters.TEXT | filters.CAPTION) & ~filters.COMMAND, safety_handlers.triage_gate
+        ),
         group=-1,
     )
 
@@ -138,8 +145,9 @@ async def _post_init(app: Application) -> None:  # type: ignore[type-arg]
         services.storage = await Storage.open(settings.db_path, Sealer(key))
     except (StorageUnavailable, OSError) as exc:
         # Keep serving: crisis help never depends on a working database.
-        log.error("database unavailable at start-up (%s); /sos and /help still answer",
-                  type(exc).__name__)
+        log.error(
+            "database unavailable at start-up (%s); /sos and /help still answer", type(exc).__name__
+        )
     await app.bot.set_my_commands([BotCommand(name, desc) for name, desc in texts.COMMANDS])
     if app.bot_data.get("with_scheduler") and app.job_queue is not None:
         from scheduler.delivery import install
@@ -151,4 +159,3 @@ async def _post_shutdown(app: Application) -> None:  # type: ignore[type-arg]
     services: Services = app.bot_data["services"]
     if services.storage is not None:
         await services.storage.close()
-

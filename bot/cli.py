@@ -1,10 +1,10 @@
 """The `trustbot` command line.
 
-  trustbot            serve Telegram if TELEGRAM_BOT_TOKEN is set, else start the terminal demo
-  trustbot run        long polling against the Bot API (needs the token)
-  trustbot demo       chat with the real bot in this terminal, through the local Bot API emulator
-  trustbot content check   validate lessons, meditations, crisis lines and triage lexicons
-  trustbot triage     JSON lines {"id", "text"} on stdin -> {"id", "level", "reasons"} on stdout
+trustbot            serve Telegram if TELEGRAM_BOT_TOKEN is set, else start the terminal demo
+trustbot run        long polling against the Bot API (needs the token)
+trustbot demo       chat with the real bot in this terminal, through the local Bot API emulator
+trustbot content check   validate lessons, meditations, crisis lines and triage lexicons
+trustbot triage     JSON lines {"id", "text"} on stdin -> {"id", "level", "reasons"} on stdout
 """
 
 from __future__ import annotations
@@ -44,8 +44,10 @@ def main(argv: list[str] | None = None) -> int:
     command = args.command or ("run" if settings.token else "demo")
     if command == "run":
         if not settings.token:
-            print("TELEGRAM_BOT_TOKEN is not set. Get one from @BotFather, or try `trustbot demo`.",
-                  file=sys.stderr)
+            print(
+                "TELEGRAM_BOT_TOKEN is not set. Get one from @BotFather, or try `trustbot demo`.",
+                file=sys.stderr,
+            )
             return 2
         return run(settings)
     from bot.demo import run_demo
@@ -110,8 +112,11 @@ def triage_stream(inp: TextIO, out: TextIO) -> int:
         result = triage(text)
         out.write(
             json.dumps(
-                {"id": item.get("id"), "level": result.level.name.lower(),
-                 "reasons": list(result.reasons)},
+                {
+                    "id": item.get("id"),
+                    "level": result.level.name.lower(),
+                    "reasons": list(result.reasons),
+                },
                 ensure_ascii=False,
             )
             + "\n"

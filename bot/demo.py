@@ -9,7 +9,7 @@ their buttons numbered. The database lives in a temporary folder that is removed
 from __future__ import annotations
 
 import asyncio
-import os
+import shutil
 import sys
 import tempfile
 import textwrap
@@ -75,6 +75,8 @@ async def run_demo(
     print(HELP + "\n", file=out)
     try:
         async with app:
+            assert app.post_init is not None and app.post_shutdown is not None
+            await app.post_init(app)
             await app.start()
             assert app.updater is not None
             await app.updater.start_polling(poll_interval=0.0, timeout=1)
@@ -104,11 +106,10 @@ async def run_demo(
                     ]
             await app.updater.stop()
             await app.stop()
+            await app.post_shutdown(app)
     finally:
         await emulator.stop()
-        for child in workdir.iterdir():
-            child.unlink()
-        os.rmdir(workdir)
+        shutil.rmtree(workdir, ignore_errors=True)
     print("Goodbye. Take care of yourself. 🌿", file=out)
     return 0
 
@@ -137,6 +138,8 @@ async def _print_replies(emulator: BotAPIEmulator, user_id: int, printed: int, o
     for message in messages[printed:]:
         numbered = []
         if message is _latest_keyboard(messages):
-            numbered = [(i + 1, label, data) for i, (label, data) in enumerate(keyboard_of(message))]
+            numbered = [
+                (i + 1, label, data) for i, (label, data) in enumerate(keyboard_of(message))
+            ]
         print(render(message, numbered), file=out)
     return len(messages)

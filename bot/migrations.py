@@ -87,6 +87,7 @@ MIGRATIONS: tuple[str, ...] = (
     # 3: opt-in weekly summary and a follow-up the day after a crisis answer.
     """
     ALTER TABLE users ADD COLUMN weekly_day INTEGER;
+    ALTER TABLE schedules ADD COLUMN answered_on TEXT;
     ALTER TABLE users ADD COLUMN followup_at INTEGER;
     CREATE INDEX users_followup ON users(followup_at) WHERE followup_at IS NOT NULL;
     """,

@@ -82,9 +82,14 @@ def format_line(line: Line) -> str:
     if line.url and not line.chat:
         ways.append(line.url)
     text = f"• {line.name}: {', '.join(ways)}"
-    details = [d for d in (line.hours if line.hours and "not stated" not in line.hours else None,
-                           f"covers {line.scope}" if line.scope and line.scope != "national" else None)
-               if d]
+    details = [
+        d
+        for d in (
+            line.hours if line.hours and "not stated" not in line.hours else None,
+            f"covers {line.scope}" if line.scope and line.scope != "national" else None,
+        )
+        if d
+    ]
     if details:
         text += f" ({'; '.join(details)})"
     return text
@@ -97,8 +102,10 @@ def emergency_line(country: Country) -> str:
 def lines_block(resources: Resources, country: Country | None, *, youth: bool = False) -> str:
     """The lines to show, most urgent first; honest about gaps in our data."""
     if country is None:
-        parts = ["🚨 In immediate danger: call your local emergency number (112 in Europe, "
-                 "911 in North America, 999 in the UK, 000 in Australia)."]
+        parts = [
+            "🚨 In immediate danger: call your local emergency number (112 in Europe, "
+            "911 in North America, 999 in the UK, 000 in Australia)."
+        ]
         for code in WIDELY_USED:
             known = resources.country(code)
             if known and known.crisis:
@@ -112,8 +119,12 @@ def lines_block(resources: Resources, country: Country | None, *, youth: bool = 
         parts.append("I don't have a checked crisis line for this country yet.")
         parts.append(directories(resources))
     elif country.gaps:
-        parts.append("Our list for this country is incomplete: " + " ".join(country.gaps[:1])
-                     + " " + directories(resources, short=True))
+        parts.append(
+            "Our list for this country is incomplete: "
+            + " ".join(country.gaps[:1])
+            + " "
+            + directories(resources, short=True)
+        )
     return "\n".join(parts)
 
 
@@ -154,10 +165,7 @@ def concern_message(*, domestic: bool) -> str:
 
 
 def sos_message(resources: Resources, country: Country | None, *, checked: str) -> str:
-    head = (
-        "You're not alone, and it's okay to ask for help.\n\n"
-        + lines_block(resources, country)
-    )
+    head = "You're not alone, and it's okay to ask for help.\n\n" + lines_block(resources, country)
     tail = (
         f"Lines last checked {checked}; numbers can change, so if one doesn't answer, "
         "try the emergency number or a directory."

@@ -263,7 +263,9 @@ class Storage:
 
     # ----------------------------------------------------------------- users
     async def get_user(self, user_id: int) -> User | None:
-        row = await self._fetchone(f"SELECT {_USER_COLUMNS} FROM users WHERE user_id = ?", (user_id,))
+        row = await self._fetchone(
+            f"SELECT {_USER_COLUMNS} FROM users WHERE user_id = ?", (user_id,)
+        )
         return _user(row) if row else None
 
     async def ensure_user(self, user_id: int, chat_id: int, now: int) -> User:
@@ -274,7 +276,9 @@ class Storage:
                 "ON CONFLICT(user_id) DO UPDATE SET chat_id = excluded.chat_id, blocked = 0",
                 (user_id, chat_id, now),
             )
-            cur = await db.execute(f"SELECT {_USER_COLUMNS} FROM users WHERE user_id = ?", (user_id,))
+            cur = await db.execute(
+                f"SELECT {_USER_COLUMNS} FROM users WHERE user_id = ?", (user_id,)
+            )
             row = await cur.fetchone()
         assert row is not None
         return _user(row)
@@ -348,6 +352,21 @@ class Storage:
                 (user_id,),
             )
             return int(cur.lastrowid or 0)
+
+    async def mark_answered(self, user_id: int, local_date: str) -> None:
+        """A check-in was answered today: no prompt today, and the normal rhythm is back."""
+        async with self._write() as db:
+            await db.execute(
+                "UPDATE schedules SET answered_on = ?, unanswered = 0, slowed = 0, "
+                "slow_notice_sent = 0 WHERE user_id = ? AND kind = 'checkin'",
+                (local_date, user_id),
+            )
+
+    async def answered_on(self, user_id: int) -> str | None:
+        row = await self._fetchone(
+            "SELECT answered_on FROM schedules WHERE user_id = ? AND kind = 'checkin'", (user_id,)
+        )
+        return str(row[0]) if row and row[0] else None
 
     async def recent_moods(self, user_id: int, limit: int = 5) -> tuple[int, ...]:
         rows = await self._fetchall(
@@ -447,7 +466,9 @@ class Storage:
 
     async def delete_schedule(self, user_id: int, kind: str) -> None:
         async with self._write() as db:
-            await db.execute("DELETE FROM schedules WHERE user_id = ? AND kind = ?", (user_id, kind))
+            await db.execute(
+                "DELETE FROM schedules WHERE user_id = ? AND kind = ?", (user_id, kind)
+            )
 
     async def schedules(self, user_id: int) -> list[Schedule]:
         rows = await self._fetchall(
@@ -578,8 +599,18 @@ class Storage:
         )
         return [
             DueSchedule(
-                int(r[0]), int(r[1]), str(r[2]), str(r[3]), int(r[4]), int(r[5]), str(r[6]),
-                int(r[7]), bool(r[8]), bool(r[9]), bool(r[10]), r[11],
+                int(r[0]),
+                int(r[1]),
+                str(r[2]),
+                str(r[3]),
+                int(r[4]),
+                int(r[5]),
+                str(r[6]),
+                int(r[7]),
+                bool(r[8]),
+                bool(r[9]),
+                bool(r[10]),
+                r[11],
             )
             for r in rows
         ]

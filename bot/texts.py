@@ -60,13 +60,9 @@ CONSENT_NONE_CHOSEN = (
     "Lessons, meditations and /sos work just the same."
 )
 
-TIME_QUESTION = (
-    "When would you like your daily check-in? Tap a time, or type one like 7:30 or 7pm."
-)
+TIME_QUESTION = "When would you like your daily check-in? Tap a time, or type one like 7:30 or 7pm."
 TIME_TYPE = "Type another time"
-TIME_NOT_UNDERSTOOD = (
-    "I didn't catch that time. Could you write it like 7:30, 19:30 or 7pm?"
-)
+TIME_NOT_UNDERSTOOD = "I didn't catch that time. Could you write it like 7:30, 19:30 or 7pm?"
 TZ_QUESTION = (
     "Which time zone are you in? Type a city near you (like Berlin or New York) "
     "or a zone name (like Europe/Berlin)."
@@ -120,8 +116,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
 COMMAND_LIST = "\n".join(f"/{name}: {desc}" for name, desc in COMMANDS)
 
 HELP_INTRO = (
-    "I'm trustbot, a self-help companion for people who find it hard to trust others. "
-    + WHAT_I_AM
+    "I'm trustbot, a self-help companion for people who find it hard to trust others. " + WHAT_I_AM
 )
 HELP_PRO = (
     "Finding professional help:\n"
@@ -156,7 +151,9 @@ LESSON_PATH_DONE = (
     "You've been through every lesson. That's a real achievement. 🌟 "
     "You can revisit any step whenever you like."
 )
-REFLECT_PROMPT = "Take your time. {question}\n\nType your reflection, or just read on when you're ready."
+REFLECT_PROMPT = (
+    "Take your time. {question}\n\nType your reflection, or just read on when you're ready."
+)
 REFLECT_SAVED = "Thank you for reflecting. I've saved it in your journal."
 REFLECT_NOT_SAVED = "Thank you for reflecting. (Your journal is off, so I haven't saved it.)"
 

@@ -7,7 +7,16 @@ from telegram.error import BadRequest
 
 from bot import texts
 from bot.callbacks import Callback
-from handlers.common import Button, Context, button, local_now, reply, services, set_waiting, user_state
+from handlers.common import (
+    Button,
+    Context,
+    button,
+    local_now,
+    reply,
+    services,
+    set_waiting,
+    user_state,
+)
 
 # A mood keyboard may come from /checkin ("c") or from a scheduled prompt ("p").
 SOURCES = ("c", "p")
@@ -49,10 +58,12 @@ async def on_mood(update: Update, context: Context, cb: Callback) -> None:
     assert user is not None
     stored = await svc.user_or_none(user.id)
     parts = [texts.MOOD_THANKS[mood]]
+    now = svc.now()
+    local_day = local_now(now, stored.tz if stored else None).date().isoformat()
+    if stored is not None and stored.consent_reminders:
+        await svc.db().mark_answered(user.id, local_day)
     if stored is not None and stored.consent_progress:
-        now = svc.now()
-        local = local_now(now, stored.tz)
-        await svc.db().record_checkin(user.id, mood, int(now.timestamp()), local.date().isoformat())
+        await svc.db().record_checkin(user.id, mood, int(now.timestamp()), local_day)
         moods = await svc.db().recent_moods(user.id)
         state["recent_moods"] = moods
     else:

@@ -12,7 +12,7 @@ from handlers.common import Button, Context, button, reply, services, set_waitin
 
 
 def header(library: Library, track: Track) -> str:
-    """"Step 2 of 8 · ..." for the rebuild-trust steps; the plain title for intro and help."""
+    """ "Step 2 of 8 · ..." for the rebuild-trust steps; the plain title for intro and help."""
     if track.kind == "step":
         steps = [t for t in library.tracks if t.kind == "step"]
         return f"Step {steps.index(track) + 1} of {len(steps)} · {track.title}"
@@ -33,7 +33,9 @@ async def show_lesson(update: Update, context: Context, lesson: Lesson) -> None:
     svc = services(context)
     track = svc.library.track(lesson.track_id)
     assert track is not None
-    await reply(update, f"{header(svc.library, track)}\n\n{lesson_text(lesson)}", lesson_buttons(lesson))
+    await reply(
+        update, f"{header(svc.library, track)}\n\n{lesson_text(lesson)}", lesson_buttons(lesson)
+    )
     user = update.effective_user
     if user is None:
         return

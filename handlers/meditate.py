@@ -18,7 +18,8 @@ async def meditate_command(update: Update, context: Context) -> None:
 async def show_menu(update: Update, context: Context) -> None:
     svc = services(context)
     rows = [
-        [button(f"{m.title} · {m.minutes} min", "med", "start", m.id)] for m in svc.library.meditations
+        [button(f"{m.title} · {m.minutes} min", "med", "start", m.id)]
+        for m in svc.library.meditations
     ]
     await reply(update, texts.MED_PICK, rows)
 

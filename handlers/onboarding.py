@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import time
 from zoneinfo import ZoneInfo
 
+from scheduler.timezones import resolve_timezone, suggest_timezones
 from telegram import Update
 
 from bot import safety, texts
@@ -28,7 +29,6 @@ from handlers.common import (
     user_state,
 )
 from scheduler.timecalc import format_time, next_occurrence, parse_time_of_day
-from scheduler.timezones import resolve_timezone, suggest_timezones
 
 COMMON_TIMES = ("07:00", "08:00", "09:00", "12:00", "18:00", "20:00", "21:00")
 COMMON_COUNTRIES = ("US", "GB", "CA", "AU", "IE", "IN", "DE", "FR", "ES", "BR", "MX", "RU")
@@ -178,7 +178,9 @@ async def set_checkin_time(update: Update, context: Context, chosen: time) -> No
     existing = {s.kind: s for s in await svc.db().schedules(user_id)}
     days = existing["checkin"].days if "checkin" in existing else 127
     due = next_occurrence(svc.now(), chosen, tz, days_from_mask(days))
-    await svc.db().upsert_schedule(user_id, "checkin", format_time(chosen), days, int(due.timestamp()))
+    await svc.db().upsert_schedule(
+        user_id, "checkin", format_time(chosen), days, int(due.timestamp())
+    )
     set_waiting(context, None)
     if user.onboarding != "done":
         await reply(update, f"Lovely: {format_time(chosen)} it is.")
@@ -245,7 +247,9 @@ async def reschedule_all(context: Context, user_id: int, zone: str) -> None:
     svc = services(context)
     for sched in await svc.db().schedules(user_id):
         hour, minute = (int(x) for x in sched.local_time.split(":"))
-        due = next_occurrence(svc.now(), time(hour, minute), ZoneInfo(zone), days_from_mask(sched.days))
+        due = next_occurrence(
+            svc.now(), time(hour, minute), ZoneInfo(zone), days_from_mask(sched.days)
+        )
         await svc.db().set_next_due(user_id, sched.kind, int(due.timestamp()))
 
 
@@ -256,7 +260,9 @@ async def ask_country(update: Update, context: Context) -> None:
     codes = [c for c in COMMON_COUNTRIES if svc.country(c)]
     rows: list[list[Button]] = []
     for i in range(0, len(codes), 3):
-        rows.append([button(svc.resources.countries[c].name, "country", c) for c in codes[i : i + 3]])
+        rows.append(
+            [button(svc.resources.countries[c].name, "country", c) for c in codes[i : i + 3]]
+        )
     rows.append([button(texts.COUNTRY_OTHER, "country", "other")])
     rows.append([button(texts.COUNTRY_SKIP, "country", "skip")])
     await reply(update, texts.COUNTRY_QUESTION, rows)

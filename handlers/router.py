@@ -11,6 +11,7 @@ import logging
 import time
 from collections.abc import Awaitable, Callable
 
+from bot.triage import Level
 from telegram import ChatMember, Update
 from telegram.constants import ChatType
 from telegram.error import TelegramError
@@ -19,8 +20,7 @@ from telegram.ext import ApplicationHandlerStop
 from bot import texts
 from bot.callbacks import Callback, parse
 from bot.storage import StorageUnavailable
-from bot.triage import Level
-from handlers import checkin, lessons, meditate, onboarding, safety, settings
+from handlers import checkin, lessons, meditate, onboarding, reminders, safety, settings
 from handlers.common import Context, reply, services, set_waiting, user_state
 
 log = logging.getLogger(__name__)
@@ -43,6 +43,7 @@ ROUTES: dict[str, CallbackHandlerFn] = {
     "ground": safety.on_ground,
     "plan": safety.on_plan,
     "set": settings.on_set,
+    "snooze": reminders.on_snooze,
 }
 
 # Actions whose second identical press is a real choice (toggles, step-by-step navigation

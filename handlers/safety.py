@@ -10,13 +10,13 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
+from bot.triage import Level, TriageContext, TriageResult, mood_concern, triage_in_context
 from telegram import Update
 from telegram.error import BadRequest, TelegramError
 
-from bot import safety, texts
+from bot import safety
 from bot.callbacks import Callback
 from bot.storage import StorageUnavailable
-from bot.triage import Level, TriageContext, TriageResult, mood_concern, triage_in_context
 from handlers.common import Context, button, reply, services, set_waiting, user_state
 from handlers.help import count, country_for
 
@@ -26,18 +26,34 @@ CRISIS_WINDOW = timedelta(hours=1)
 NEGATIVE_ANSWERS = {"no", "nope", "nah", "no.", "no!", "not really", "no i'm not", "no im not"}
 
 PLAN_STEPS = (
-    ("Warning signs", "What tells you a hard moment is starting? Thoughts, feelings, places or "
-     "times of day. For example: 'lying awake replaying old fights'."),
-    ("Things I can do on my own", "What helps you get through a hard moment by yourself, even "
-     "a little? For example: a walk, a shower, a song, box breathing."),
-    ("People and places that take my mind off it", "Who or where can you go to be around "
-     "others for a while? A friend's kitchen, a café, a library."),
-    ("People I can ask for help", "Who could you tell that you're struggling? Write a name "
-     "and how to reach them."),
-    ("Professionals and services", "Which professionals or services can you contact? Your GP, "
-     "a therapist, or the crisis line from /sos."),
-    ("Making my surroundings safer", "What could you put out of reach, or ask someone to keep "
-     "for you, during a hard moment?"),
+    (
+        "Warning signs",
+        "What tells you a hard moment is starting? Thoughts, feelings, places or "
+        "times of day. For example: 'lying awake replaying old fights'.",
+    ),
+    (
+        "Things I can do on my own",
+        "What helps you get through a hard moment by yourself, even "
+        "a little? For example: a walk, a shower, a song, box breathing.",
+    ),
+    (
+        "People and places that take my mind off it",
+        "Who or where can you go to be around "
+        "others for a while? A friend's kitchen, a café, a library.",
+    ),
+    (
+        "People I can ask for help",
+        "Who could you tell that you're struggling? Write a name and how to reach them.",
+    ),
+    (
+        "Professionals and services",
+        "Which professionals or services can you contact? Your GP, "
+        "a therapist, or the crisis line from /sos.",
+    ),
+    (
+        "Making my surroundings safer",
+        "What could you put out of reach, or ask someone to keep for you, during a hard moment?",
+    ),
 )
 
 
@@ -146,7 +162,9 @@ async def answered_safety_question_no(update: Update, context: Context, text: st
     if not state.get("sq_pending") or text.strip().lower() not in NEGATIVE_ANSWERS:
         return False
     state.pop("sq_pending", None)
-    await reply(update, safety.SQ_NO_REPLY, [[button(safety.CONCERN_GROUND_BUTTON, "ground", "start")]])
+    await reply(
+        update, safety.SQ_NO_REPLY, [[button(safety.CONCERN_GROUND_BUTTON, "ground", "start")]]
+    )
     return True
 
 
@@ -159,7 +177,9 @@ async def on_sq(update: Update, context: Context, cb: Callback) -> None:
         await respond_crisis(update, context, TriageResult(Level.CRISIS, ("crisis:safety_answer",)))
     elif answer == "no":
         state.pop("sq_pending", None)
-        await reply(update, safety.SQ_NO_REPLY, [[button(safety.CONCERN_GROUND_BUTTON, "ground", "start")]])
+        await reply(
+            update, safety.SQ_NO_REPLY, [[button(safety.CONCERN_GROUND_BUTTON, "ground", "start")]]
+        )
 
 
 async def on_safe(update: Update, context: Context, cb: Callback) -> None:
@@ -201,7 +221,9 @@ async def safetyplan_command(update: Update, context: Context) -> None:
         )
     rows = [[button("Start my plan", "plan", "start")]]
     if existing:
-        await reply(update, "Your safety plan:\n\n" + existing, [[button("📌 Pin it", "plan", "pin")]])
+        await reply(
+            update, "Your safety plan:\n\n" + existing, [[button("📌 Pin it", "plan", "pin")]]
+        )
         intro = "Would you like to write a new one?"
         rows = [[button("Write a new plan", "plan", "start")]]
     await reply(update, intro, rows)
@@ -241,7 +263,9 @@ async def ask_plan_step(update: Update, context: Context, index: int) -> None:
 async def plan_answer(update: Update, context: Context, text: str) -> None:
     svc = services(context)
     state = user_state(context)
-    index = int(state.get("await_extra", {}).get("index", 0)) if state.get("await") == "plan" else -1
+    index = (
+        int(state.get("await_extra", {}).get("index", 0)) if state.get("await") == "plan" else -1
+    )
     if index < 0:
         return
     answers: list[str] = state.setdefault("plan", [])

@@ -1,0 +1,326 @@
+"""Delivering daily prompts: one repeating tick, bounded batches, one pacer, every fate recorded.
+
+Each tick:
+  1. (first tick only) rows left `sending` by a process that died mid-send are recorded as
+     failed ("interrupted, delivery unknown") and advanced: at-most-once, never a second copy;
+  2. claims due schedules in batches (`Storage.claim_due`, one BEGIN IMMEDIATE transaction);
+  3. decides each one (paused, blocked, already answered today, missed by more than the grace
+     period, slowed down after three unanswered prompts) with plain functions;
+  4. sends through the pacer, then records the fate and the next due instant in one
+     transaction (`Storage.finish_delivery`).
+No per-user scheduler jobs: the cost is one indexed query per tick, whatever the user count.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, time, timedelta
+from typing import TYPE_CHECKING, Any
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram.error import BadRequest, Forbidden, TelegramError
+
+from bot.callbacks import encode
+from bot.storage import DueSchedule, StorageUnavailable
+from scheduler.pacer import Pacer
+from scheduler.timecalc import local_date, next_occurrence
+
+if TYPE_CHECKING:
+    from telegram import Bot
+    from telegram.ext import Application, ContextTypes
+
+    from bot.services import Services
+
+log = logging.getLogger(__name__)
+
+SNOOZE = timedelta(hours=1)
+SLOW_AFTER_UNANSWERED = 3
+
+CHECKIN_PROMPT = "Good to see you. 🌿 How are you feeling today?"
+SLOW_NOTICE = (
+    "(I've noticed the last few check-ins went unanswered, and that's completely okay. "
+    "I'll check in every other day for now; answering any time brings back the daily rhythm.)"
+)
+MEDITATION_PROMPT = "A small pause for you, if you'd like one: {title}, about {minutes} minutes."
+REMIND_LATER = "Remind me in an hour"
+MOOD_LABELS = {1: "1 😞", 2: "2 🙁", 3: "3 😐", 4: "4 🙂", 5: "5 😄"}
+
+
+def days_from_mask(mask: int) -> frozenset[int]:
+    return frozenset(d for d in range(7) if mask & (1 << d))
+
+
+def parse_hhmm(text: str) -> time:
+    hour, minute = (int(x) for x in text.split(":"))
+    return time(hour, minute)
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What to do with one due prompt. `send` False means record `outcome`/`reason` only."""
+
+    send: bool
+    outcome: str
+    reason: str | None
+    next_due: datetime | None
+    slow_notice: bool = False
+    is_snooze: bool = False
+
+
+def decide(
+    due: DueSchedule,
+    now: datetime,
+    *,
+    grace: timedelta,
+    answered_on: str | None,
+    next_due_at: int,
+) -> Decision:
+    """Plain decision for one claimed prompt (no I/O, tested directly)."""
+    due_instant = datetime.fromtimestamp(due.due_at, UTC)
+    is_snooze = due.due_at < next_due_at
+    if is_snooze:
+        following = None  # a snooze is an extra prompt: the daily rhythm stays as it is
+    else:
+        following = next_occurrence(
+            max(now, due_instant), parse_hhmm(due.local_time), due.tz, days_from_mask(due.days)
+        )
+        if due.slowed:
+            # Every other chosen day while slowed down.
+            following = next_occurrence(
+                following, parse_hhmm(due.local_time), due.tz, days_from_mask(due.days)
+            )
+    if due.paused:
+        return Decision(False, "skipped", "paused or reminders off", following, is_snooze=is_snooze)
+    late = now - due_instant
+    if late > grace:
+        minutes = int(late.total_seconds() // 60)
+        return Decision(
+            False,
+            "skipped",
+            f"missed by {minutes} min (over the grace period)",
+            following,
+            is_snooze=is_snooze,
+        )
+    if due.kind == "checkin" and answered_on == local_date(due_instant, due.tz).isoformat():
+        return Decision(
+            False, "skipped", "already checked in today", following, is_snooze=is_snooze
+        )
+    notice = (
+        due.kind == "checkin"
+        and not is_snooze
+        and due.unanswered + 1 >= SLOW_AFTER_UNANSWERED
+        and not due.slow_notice_sent
+    )
+    return Decision(True, "sent", None, following, slow_notice=notice, is_snooze=is_snooze)
+
+
+def checkin_markup(kind: str = "checkin") -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(MOOD_LABELS[m], callback_data=encode("mood", m, "p"))
+                for m in range(1, 6)
+            ],
+            [InlineKeyboardButton(REMIND_LATER, callback_data=encode("snooze", kind))],
+        ]
+    )
+
+
+@dataclass
+class TickReport:
+    claimed: int = 0
+    sent: int = 0
+    skipped: int = 0
+    failed: int = 0
+    recovered: int = 0
+    followups: int = 0
+    reasons: dict[str, int] = field(default_factory=dict)
+
+
+class Delivery:
+    """The tick. Created once by `install`; tests call `tick()` directly with a fake clock."""
+
+    def __init__(
+        self,
+        bot: Bot,
+        services: Services,
+        pacer: Pacer,
+        *,
+        grace: timedelta,
+        batch: int = 500,
+        max_batches_per_tick: int = 200,
+    ) -> None:
+        self.bot = bot
+        self.services = services
+        self.pacer = pacer
+        self.grace = grace
+        self.batch = batch
+        self.max_batches = max_batches_per_tick
+        self.token = uuid.uuid4().hex[:12]
+        self.started_at = services.now_s()
+        self._recovered = False
+        self._lock = asyncio.Lock()
+
+    async def tick(self) -> TickReport:
+        async with self._lock:  # a slow tick never overlaps the next one
+            report = TickReport()
+            storage = self.services.storage
+            if storage is None:
+                return report
+            try:
+                if not self._recovered:
+                    await self._recover(report)
+                    self._recovered = True
+                for _ in range(self.max_batches):
+                    now = self.services.now()
+                    claimed = await storage.claim_due(int(now.timestamp()), self.batch, self.token)
+                    if not claimed:
+                        break
+                    report.claimed += len(claimed)
+                    await asyncio.gather(*(self._deliver(d, report) for d in claimed))
+                await self._followups(report)
+            except StorageUnavailable:
+                log.warning("tick: database unavailable; due prompts stay due for the next tick")
+            return report
+
+    async def _recover(self, report: TickReport) -> None:
+        storage = self.services.db()
+        for due in await storage.stale_claims(self.started_at + 1):
+            nxt = next_occurrence(
+                max(self.services.now(), datetime.fromtimestamp(due.due_at, UTC)),
+                parse_hhmm(due.local_time),
+                due.tz,
+                days_from_mask(due.days),
+            )
+            await storage.finish_delivery(
+                due,
+                outcome="failed",
+                reason="interrupted mid-send; delivery unknown, not resent",
+                at=self.services.now_s(),
+                next_due_at=int(nxt.timestamp()),
+            )
+            report.recovered += 1
+            _count(report, "failed", "interrupted")
+
+    async def _deliver(self, due: DueSchedule, report: TickReport) -> None:
+        storage = self.services.db()
+        now = self.services.now()
+        answered = await storage.answered_on(due.user_id) if due.kind == "checkin" else None
+        schedule = next(
+            (s for s in await storage.schedules(due.user_id) if s.kind == due.kind), None
+        )
+        next_due_at = schedule.next_due_at if schedule else due.due_at
+        decision = decide(due, now, grace=self.grace, answered_on=answered, next_due_at=next_due_at)
+        outcome, reason = decision.outcome, decision.reason
+        unanswered: int | None = None
+        slowed: bool | None = None
+        notice_sent: bool | None = None
+        if decision.send:
+            deadline = self.services.clock().timestamp() + self.grace.total_seconds()
+            try:
+                await self.pacer.send(
+                    due.chat_id,
+                    lambda: self._send_prompt(due, decision),
+                    deadline=self.pacer_deadline(deadline),
+                )
+                if due.kind == "checkin" and not decision.is_snooze:
+                    unanswered = due.unanswered + 1
+                    if unanswered >= SLOW_AFTER_UNANSWERED:
+                        slowed = True
+                    if decision.slow_notice:
+                        notice_sent = True
+            except Forbidden:
+                outcome, reason = "failed", "blocked by the user; reminders stopped"
+                await storage.deactivate_reminders(due.user_id)
+            except BadRequest as exc:
+                outcome, reason = "failed", f"rejected: {type(exc).__name__}"
+            except TelegramError as exc:
+                outcome, reason = "failed", f"gave up after retries: {type(exc).__name__}"
+        await storage.finish_delivery(
+            due,
+            outcome=outcome,
+            reason=reason,
+            at=self.services.now_s(),
+            next_due_at=int(decision.next_due.timestamp()) if decision.next_due else None,
+            was_snooze=decision.is_snooze,
+            unanswered=unanswered,
+            slowed=slowed,
+            slow_notice_sent=notice_sent,
+        )
+        setattr(report, outcome, getattr(report, outcome) + 1)
+        _count(report, outcome, reason)
+
+    def pacer_deadline(self, wall_deadline: float) -> float:
+        """The pacer measures time on its own clock: translate a wall deadline onto it."""
+        return self.pacer.now() + (wall_deadline - self.services.clock().timestamp())
+
+    async def _send_prompt(self, due: DueSchedule, decision: Decision) -> Any:
+        if due.kind == "checkin":
+            text = CHECKIN_PROMPT + ("\n\n" + SLOW_NOTICE if decision.slow_notice else "")
+            return await self.bot.send_message(due.chat_id, text, reply_markup=checkin_markup())
+        library = self.services.library
+        day = local_date(datetime.fromtimestamp(due.due_at, UTC), due.tz).toordinal()
+        med = library.meditations[day % len(library.meditations)]
+        markup = InlineKeyboardMarkup(
+            [
+                [InlineKeyboardButton("Start ▶", callback_data=encode("med", "start", med.id))],
+                [InlineKeyboardButton(REMIND_LATER, callback_data=encode("snooze", "meditation"))],
+            ]
+        )
+        return await self.bot.send_message(
+            due.chat_id,
+            MEDITATION_PROMPT.format(title=med.title, minutes=med.minutes),
+            reply_markup=markup,
+        )
+
+    async def _followups(self, report: TickReport) -> None:
+        from bot.safety import FOLLOWUP
+
+        storage = self.services.db()
+        for user_id, chat_id, _country in await storage.due_followups(self.services.now_s(), 200):
+            try:
+                await self.pacer.send(chat_id, lambda c=chat_id: self.bot.send_message(c, FOLLOWUP))
+                report.followups += 1
+            except Forbidden:
+                await storage.deactivate_reminders(user_id)
+            except TelegramError as exc:
+                log.warning("crisis follow-up failed: %s", type(exc).__name__)
+            await storage.update_user(user_id, followup_at=None)
+
+
+def _count(report: TickReport, outcome: str, reason: str | None) -> None:
+    key = outcome if reason is None else f"{outcome}: {reason.split(' (')[0]}"
+    report.reasons[key] = report.reasons.get(key, 0) + 1
+
+
+def install(app: Application[Any, Any, Any, Any, Any, Any], services: Services) -> Delivery:
+    """Create the pacer and the tick, and run the tick on the JobQueue."""
+    settings = services.settings
+    pacer = Pacer(rate_per_s=settings.send_rate)
+    delivery = Delivery(app.bot, services, pacer, grace=timedelta(minutes=settings.grace_minutes))
+    services.extras["delivery"] = delivery
+
+    async def run_tick(_: ContextTypes.DEFAULT_TYPE) -> None:
+        report = await delivery.tick()
+        if report.claimed or report.recovered:
+            log.info(
+                "tick: claimed=%d sent=%d skipped=%d failed=%d recovered=%d",
+                report.claimed,
+                report.sent,
+                report.skipped,
+                report.failed,
+                report.recovered,
+            )
+
+    assert app.job_queue is not None
+    app.job_queue.run_repeating(
+        run_tick,
+        interval=settings.tick_seconds,
+        first=1.0,
+        name="trustbot-tick",
+        job_kwargs={"misfire_grace_time": None, "coalesce": True, "max_instances": 1},
+    )
+    return delivery

@@ -1,0 +1,197 @@
+"""Shared fixtures: a fake clock, the Bot API emulator, and the production bot running against it.
+
+The bot under test is `bot.app.build_application`, exactly as production builds it, talking to
+the emulator over real HTTP on 127.0.0.1. `Harness.say`/`press` wait until the application has
+*finished processing* the injected update (not for a fixed time), so tests are deterministic.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from telegram.ext import Application
+
+from bot.app import build_application
+from bot.config import load_settings
+from bot.emulator import BotAPIEmulator, SentMessage
+from bot.services import Services
+
+
+class FakeClock:
+    """An injected wall clock: tests move time with `advance` or `set`, nothing sleeps."""
+
+    def __init__(self, start: datetime) -> None:
+        self.current = start
+
+    def __call__(self) -> datetime:
+        return self.current
+
+    def advance(self, **kwargs: float) -> None:
+        self.current += timedelta(**kwargs)
+
+    def set(self, when: datetime) -> None:
+        self.current = when
+
+
+class TrackingApplication(Application):  # type: ignore[type-arg]
+    """Records when each update has been fully processed (every handler group has run)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.processed: set[int] = set()
+        self.processed_event = asyncio.Event()
+
+    async def process_update(self, update: object) -> None:
+        try:
+            await super().process_update(update)
+        finally:
+            update_id = getattr(update, "update_id", None)
+            if update_id is not None:
+                self.processed.add(update_id)
+            self.processed_event.set()
+
+
+@dataclass
+class Harness:
+    app: TrackingApplication
+    emulator: BotAPIEmulator
+    clock: FakeClock
+    db_path: Path
+    seen: dict[int, int] = field(default_factory=dict)
+
+    @property
+    def services(self) -> Services:
+        svc = self.app.bot_data["services"]
+        assert isinstance(svc, Services)
+        return svc
+
+    async def processed(self, update: dict[str, Any], timeout: float = 10.0) -> None:
+        update_id = update["update_id"]
+        async with asyncio.timeout(timeout):
+            while update_id not in self.app.processed:
+                self.app.processed_event.clear()
+                if update_id in self.app.processed:
+                    break
+                await self.app.processed_event.wait()
+
+    def new_messages(self, chat_id: int) -> list[SentMessage]:
+        messages = self.emulator.messages_to(chat_id)
+        start = self.seen.get(chat_id, 0)
+        self.seen[chat_id] = len(messages)
+        return messages[start:]
+
+    async def say(self, user_id: int, text: str, **kwargs: Any) -> list[SentMessage]:
+        """The user sends `text`; returns every message the bot sent in answer."""
+        self.new_messages(kwargs.get("chat_id") or user_id)
+        update = self.emulator.send_message(user_id, text, **kwargs)
+        await self.processed(update)
+        return self.new_messages(kwargs.get("chat_id") or user_id)
+
+    async def press(self, user_id: int, message: SentMessage, label_part: str) -> list[SentMessage]:
+        """Press the button whose label contains `label_part` on `message`."""
+        data = button_data(message, label_part)
+        return await self.press_data(user_id, message.message_id, data)
+
+    async def press_data(self, user_id: int, message_id: int, data: str) -> list[SentMessage]:
+        self.new_messages(user_id)
+        self.emulator.press_button(user_id, message_id, data)
+        # press_button returns the query id; the update it queued is the newest one.
+        update_id = self.emulator._updates[-1][0]
+        await self.processed({"update_id": update_id})
+        return self.new_messages(user_id)
+
+    async def inject(self, update: dict[str, Any], chat_id: int) -> list[SentMessage]:
+        self.new_messages(chat_id)
+        await self.processed(update)
+        return self.new_messages(chat_id)
+
+
+def buttons(message: SentMessage) -> list[tuple[str, str]]:
+    markup = message.reply_markup or {}
+    return [
+        (str(key["text"]), str(key.get("callback_data", "")))
+        for row in markup.get("inline_keyboard", [])
+        for key in row
+    ]
+
+
+def button_data(message: SentMessage, label_part: str) -> str:
+    for label, data in buttons(message):
+        if label_part.lower() in label.lower():
+            return data
+    raise AssertionError(f"no button containing {label_part!r}: {buttons(message)}")
+
+
+def with_buttons(messages: list[SentMessage]) -> SentMessage:
+    for message in reversed(messages):
+        if buttons(message):
+            return message
+    raise AssertionError(f"no message with buttons among {[m.text[:40] for m in messages]}")
+
+
+def text_of(messages: list[SentMessage]) -> str:
+    return "\n---\n".join(m.text or m.caption or "" for m in messages)
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock(datetime(2026, 3, 2, 8, 0, tzinfo=UTC))
+
+
+@pytest.fixture
+async def emulator() -> AsyncIterator[BotAPIEmulator]:
+    emu = BotAPIEmulator()
+    await emu.start()
+    try:
+        yield emu
+    finally:
+        await emu.stop()
+
+
+async def start_bot(
+    emulator: BotAPIEmulator, clock: FakeClock, db_path: Path, **env: Any
+) -> Harness:
+    settings = load_settings(
+        _env_file=None,
+        TELEGRAM_BOT_TOKEN=emulator.token,
+        TELEGRAM_API_BASE_URL=emulator.base_url,
+        TRUSTBOT_DB_PATH=db_path,
+        **env,
+    )
+    app = build_application(
+        settings, clock=clock, with_scheduler=False, application_class=TrackingApplication
+    )
+    assert isinstance(app, TrackingApplication)
+    await app.initialize()
+    assert app.post_init is not None  # run_polling calls it in production; we start by hand
+    await app.post_init(app)
+    await app.start()
+    assert app.updater is not None
+    await app.updater.start_polling(poll_interval=0.0, timeout=1)
+    return Harness(app, emulator, clock, db_path)
+
+
+async def stop_bot(harness: Harness) -> None:
+    app = harness.app
+    if app.updater is not None and app.updater.running:
+        await app.updater.stop()
+    if app.running:
+        await app.stop()
+    await app.shutdown()
+    if app.post_shutdown is not None:
+        await app.post_shutdown(app)
+
+
+@pytest.fixture
+async def bot(emulator: BotAPIEmulator, clock: FakeClock, tmp_path: Path) -> AsyncIterator[Harness]:
+    harness = await start_bot(emulator, clock, tmp_path / "trustbot.sqlite3")
+    try:
+        yield harness
+    finally:
+        await stop_bot(harness)
