@@ -1019,6 +1019,8 @@ class BotAPIEmulator:
         self._faults: dict[str, list[_Fault]] = {}
 
         self._updates_signal = _Signal()
+        self._poll_signal = _Signal()
+        self._polls_waiting = 0
         self._chat_signals: dict[int, _Signal] = {}
         self._call_signals: dict[str, _Signal] = {}
 
@@ -1352,6 +1354,16 @@ class BotAPIEmulator:
             if signal is None:
                 signal = self._call_signals[key] = _Signal()
             await signal.wait(remaining)
+
+    async def wait_for_poll(self, timeout: float = 5.0) -> None:
+        """Wait until a getUpdates long poll is parked here, i.e. the bot is listening."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while self._polls_waiting == 0:
+            remaining = deadline - loop.time()
+            if remaining <= 0:
+                raise EmulatorTimeoutError(f"no getUpdates long poll within {timeout}s", [])
+            await self._poll_signal.wait(remaining)
 
     def calls_to(self, method: str) -> list[Call]:
         return list(self._calls_by_method.get(method.lower(), ()))
@@ -1905,7 +1917,12 @@ class BotAPIEmulator:
             remaining = deadline - loop.time()
             if remaining <= 0:
                 break
-            await self._updates_signal.wait(remaining)
+            self._polls_waiting += 1
+            self._poll_signal.fire()
+            try:
+                await self._updates_signal.wait(remaining)
+            finally:
+                self._polls_waiting -= 1
             if generation != self._poll_generation:
                 raise _ApiError(409, _ERR_POLL_CONFLICT)
         self._updates_returned += len(batch)
