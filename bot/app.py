@@ -152,10 +152,13 @@ async def _post_init(app: Application) -> None:  # type: ignore[type-arg]
     if app.bot_data.get("with_scheduler") and app.job_queue is not None:
         from scheduler.delivery import install
 
-        install(app, services)
+        await install(app, services)
 
 
 async def _post_shutdown(app: Application) -> None:  # type: ignore[type-arg]
     services: Services = app.bot_data["services"]
+    from scheduler.delivery import uninstall
+
+    await uninstall(services)
     if services.storage is not None:
         await services.storage.close()

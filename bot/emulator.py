@@ -29,6 +29,7 @@ benchmarks push thousands of updates per second through it.
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import itertools
 import json
 import re
@@ -50,6 +51,7 @@ __all__ = [
     "Call",
     "EmulatorTimeoutError",
     "SentMessage",
+    "format_text",
     "utf16_length",
 ]
 
@@ -204,10 +206,11 @@ class _EntityParseError(Exception):
 class _Signal:
     """Wake-up for waiters that re-check their own condition; free when nobody waits."""
 
-    __slots__ = ("_event",)
+    __slots__ = ("_event", "_loop")
 
     def __init__(self) -> None:
         self._event: asyncio.Event | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
 
     def fire(self) -> None:
         event = self._event
@@ -216,8 +219,12 @@ class _Signal:
             event.set()
 
     async def wait(self, timeout: float) -> None:
-        if self._event is None:
+        loop = asyncio.get_running_loop()
+        if self._event is None or self._loop is not loop:
+            # An Event belongs to the loop that first waits on it; an emulator object may
+            # outlive one test's loop, so never reuse an Event across loops.
             self._event = asyncio.Event()
+            self._loop = loop
         event = self._event
         try:
             async with asyncio.timeout(timeout):
@@ -983,7 +990,7 @@ class BotAPIEmulator:
         latency: float = 0.0,
         bot_username: str = "trustbot_test_bot",
         bot_first_name: str = "trustbot",
-        clock: Callable[[], float] = time.time,
+        clock: Callable[[], float | dt.datetime] = time.time,
     ) -> None:
         self.token = token
         self.latency = latency
@@ -1013,6 +1020,7 @@ class BotAPIEmulator:
         self._file_counter = itertools.count(1)
         self._callback_counter = itertools.count(1)
         self._update_counter = itertools.count(1)
+        self._last_update_id = 0
         self._updates: deque[tuple[int, str, JSONDict]] = deque()
         self._allowed_updates: frozenset[str] = _DEFAULT_ALLOWED
         self._poll_generation = 0
@@ -1275,6 +1283,11 @@ class BotAPIEmulator:
         chat.blocked = False
         self._queue_member_change(chat, user, "kicked", "member")
 
+    @property
+    def last_update_id(self) -> int:
+        """update_id of the most recently queued update (0 before the first)."""
+        return self._last_update_id
+
     def pending_updates(self) -> int:
         """Updates queued and not yet confirmed by a getUpdates offset."""
         return len(self._updates)
@@ -1491,6 +1504,9 @@ class BotAPIEmulator:
                 payload = {"ok": True, "result": result}
             except _ApiError as exc:
                 status, payload = exc.status, exc.payload()
+            except Exception as exc:  # an emulator bug or absurd input: visible, not a hang
+                error = _ApiError(500, f"Internal Server Error: emulator failed: {exc!r}")
+                status, payload = error.status, error.payload()
         body = _dumps(payload)
         self._bytes_out += len(body)
         self._record(name, key, recorded, arrived, status)
@@ -1559,6 +1575,8 @@ class BotAPIEmulator:
 
     async def _serve_file(self, request: web.Request, rest: str) -> web.StreamResponse:
         token, _, file_path = rest.partition("/")
+        if self.latency > 0:
+            await asyncio.sleep(self.latency)
         file = self._files_by_path.get(file_path) if token == self.token else None
         if file is None or file.data is None:
             return web.Response(
@@ -1572,7 +1590,8 @@ class BotAPIEmulator:
     # ---------------------------------------------------------------- state helpers
 
     def _now(self) -> int:
-        return int(self._clock())
+        now = self._clock()
+        return int(now.timestamp() if isinstance(now, dt.datetime) else now)
 
     def _user(self, user_id: int, first_name: str, language_code: str | None) -> JSONDict:
         user = self._users.get(user_id)
@@ -1646,7 +1665,7 @@ class BotAPIEmulator:
         self._queue_update("my_chat_member", change)
 
     def _queue_update(self, kind: str, payload: JSONDict) -> JSONDict:
-        update_id = next(self._update_counter)
+        update_id = self._last_update_id = next(self._update_counter)
         update = {"update_id": update_id, kind: payload}
         self._updates.append((update_id, kind, update))
         self._updates_created += 1

@@ -87,8 +87,13 @@ def decide(
         following = next_occurrence(
             max(now, due_instant), parse_hhmm(due.local_time), due.tz, days_from_mask(due.days)
         )
-        if due.slowed:
-            # Every other chosen day while slowed down.
+        slowing = due.slowed or (
+            due.kind == "checkin"
+            and not due.paused
+            and due.unanswered + 1 >= SLOW_AFTER_UNANSWERED
+        )
+        if slowing:
+            # Every other chosen day while slowed down (from the prompt that starts it).
             following = next_occurrence(
                 following, parse_hhmm(due.local_time), due.tz, days_from_mask(due.days)
             )
@@ -219,7 +224,8 @@ class Delivery:
         slowed: bool | None = None
         notice_sent: bool | None = None
         if decision.send:
-            deadline = self.services.clock().timestamp() + self.grace.total_seconds()
+            # Retries stop once the prompt would be later than the grace period allows.
+            deadline = due.due_at + self.grace.total_seconds()
             try:
                 await self.pacer.send(
                     due.chat_id,
@@ -296,11 +302,21 @@ def _count(report: TickReport, outcome: str, reason: str | None) -> None:
     report.reasons[key] = report.reasons.get(key, 0) + 1
 
 
-def install(app: Application[Any, Any, Any, Any, Any, Any], services: Services) -> Delivery:
-    """Create the pacer and the tick, and run the tick on the JobQueue."""
+async def install(app: Application[Any, Any, Any, Any, Any, Any], services: Services) -> Delivery:
+    """Create the pacer and the tick, and run the tick on the JobQueue.
+
+    Prompts go out through their own `Bot` without PTB's AIORateLimiter: that limiter retries
+    429s itself (and cannot be told not to per call), while here the pacer alone owns rate,
+    retries and deadlines, on a clock that tests can inject.
+    """
+    from telegram import Bot
+
     settings = services.settings
+    assert settings.token is not None
+    sender = Bot(settings.token, base_url=settings.api_base_url, base_file_url=settings.file_base_url)
+    await sender.initialize()
     pacer = Pacer(rate_per_s=settings.send_rate)
-    delivery = Delivery(app.bot, services, pacer, grace=timedelta(minutes=settings.grace_minutes))
+    delivery = Delivery(sender, services, pacer, grace=timedelta(minutes=settings.grace_minutes))
     services.extras["delivery"] = delivery
 
     async def run_tick(_: ContextTypes.DEFAULT_TYPE) -> None:
@@ -324,3 +340,9 @@ def install(app: Application[Any, Any, Any, Any, Any, Any], services: Services) 
         job_kwargs={"misfire_grace_time": None, "coalesce": True, "max_instances": 1},
     )
     return delivery
+
+
+async def uninstall(services: Services) -> None:
+    delivery = services.extras.pop("delivery", None)
+    if isinstance(delivery, Delivery):
+        await delivery.bot.shutdown()

@@ -5,8 +5,9 @@ answers a burst with 429 "retry after N seconds" for the whole bot. A morning ru
 must therefore be paced, not fired at once. :class:`Pacer` does that for any coroutine-producing
 callable, so it knows nothing about what is being sent:
 
-* a global limit: never more than ``rate_per_s`` sends start in any window of one second, and
-  at most ``burst`` start back to back (``burst=1``, the default, spaces them evenly);
+* a global limit: never more than ``rate_per_s`` sends start in any window of one second
+  (so 2.5 allows 2), and at most ``burst`` start back to back (``burst=1``, the default,
+  spaces them ``1 / rate_per_s`` apart);
 * a per-chat limit: sends to one chat start at least ``per_chat_interval`` apart, in the order
   they were asked for;
 * fair queueing: waiting callers are served first come, first served, except that a chat still
@@ -144,9 +145,10 @@ class Pacer:
         self._rng = rng if rng is not None else random.Random()
 
         # Sliding window: the start times of the last `window_count` sends. A new send may start
-        # once the oldest of them is a full window old, which caps every window at the rate
-        # exactly (a token bucket alone lets burst + rate - 1 through in some windows).
-        self._window = window_count / rate_per_s
+        # once the oldest of them is a full window old, which caps every one-second window at the
+        # rate exactly (a token bucket alone lets burst + rate - 1 through in some windows). So a
+        # fractional rate above 1 is rounded down per second; below 1 it means one per 1/rate s.
+        self._window = 1.0 if rate_per_s >= 1 else 1.0 / rate_per_s
         self._recent: deque[float] = deque(maxlen=window_count)
         # Token bucket on top, for smoothness: `burst` tokens, refilled at the rate.
         self._tokens = float(burst)
@@ -304,7 +306,7 @@ class Pacer:
 
     def _choose(self, now: float) -> tuple[int | None, float]:
         """The chat to serve next and when it may start; (None, now) after dropping waiters."""
-        global_at = self._global_ready(now)
+        global_at = max(now, self._global_ready(now))
         chosen: int | None = None
         chosen_at = math.inf
         dropped: list[_Waiter] = []

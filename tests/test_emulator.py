@@ -18,6 +18,8 @@ from typing import Any
 
 import aiohttp
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
 from telegram.error import (
@@ -38,6 +40,7 @@ from telegram.ext import (
     MessageHandler,
     filters,
 )
+from telegram.helpers import escape_markdown
 
 from bot.emulator import BotAPIEmulator, EmulatorTimeoutError, format_text, utf16_length
 
@@ -470,6 +473,60 @@ async def test_newer_poll_ends_older_one_with_conflict(emu: BotAPIEmulator) -> N
         assert body["error_code"] == 409 and body["description"].startswith("Conflict")
 
 
+async def test_allowed_updates_limit_and_update_shapes(emu: BotAPIEmulator) -> None:
+    emu.send_message(USER, "one")
+    callback_id = emu.press_button(USER, 99, "forged")
+    emu.send_message(5, "news", chat_id=-100777, chat_type="channel")
+    emu.block_bot(USER)
+    async with aiohttp.ClientSession() as session:
+        body = await _get_updates(session, emu, allowed_updates='["message"]', timeout=0)
+        assert [u["message"]["text"] for u in body["result"]] == ["one"]
+        # The setting sticks until changed, as on Telegram; [] restores the default set.
+        body = await _get_updates(session, emu, timeout=0)
+        assert len(body["result"]) == 1
+        body = await _get_updates(session, emu, allowed_updates="[]", limit=2, timeout=0)
+        first, second = body["result"]
+        assert first["message"]["from"]["id"] == USER
+        assert second["callback_query"]["id"] == callback_id
+        assert second["callback_query"]["message"]["date"] == 0  # inaccessible message
+        body = await _get_updates(session, emu, offset=second["update_id"] + 1, timeout=0)
+        channel_post, member = body["result"]
+    post = channel_post["channel_post"]
+    assert post["chat"] == {"id": -100777, "type": "channel", "title": "Channel -100777"}
+    assert post["sender_chat"] == post["chat"] and "from" not in post
+    assert member["my_chat_member"]["new_chat_member"]["status"] == "kicked"
+    # PTB parses every shape the emulator produces.
+    for update in (first, second, channel_post, member):
+        assert Update.de_json(update, None) is not None
+
+
+async def test_chat_utilities_and_webhook_conflict(emu: BotAPIEmulator, ptb: Bot) -> None:
+    from telegram import ChatFullInfo, MenuButtonCommands
+
+    emu.register_user(USER, first_name="Robin")
+    message = await ptb.send_message(USER, "Today's step")
+    assert await ptb.send_chat_action(USER, "typing")
+    with pytest.raises(BadRequest, match=r"(?i)wrong parameter action"):
+        await ptb.send_chat_action(USER, "dancing")
+    assert await ptb.pin_chat_message(USER, message.message_id)
+    assert emu.pinned_messages(USER) == [message.message_id]
+    chat = await ptb.get_chat(USER)
+    assert isinstance(chat, ChatFullInfo) and chat.first_name == "Robin"
+    assert chat.pinned_message is not None and chat.pinned_message.text == "Today's step"
+    assert await ptb.unpin_chat_message(USER, message.message_id)
+    assert await ptb.set_chat_menu_button(USER, MenuButtonCommands())
+    assert isinstance(await ptb.get_chat_menu_button(USER), MenuButtonCommands)
+    assert await ptb.leave_chat(USER)
+
+    assert await ptb.set_webhook("https://example.org/hook")
+    async with aiohttp.ClientSession() as session:
+        body = await _get_updates(session, emu, timeout=0)
+        assert body["error_code"] == 409 and "webhook is active" in body["description"]
+        assert await ptb.delete_webhook()
+        assert (await _get_updates(session, emu, timeout=0))["ok"]
+    assert await ptb.log_out() and await ptb.close()
+
+
 async def test_wait_for_timeout_reports_what_arrived(emu: BotAPIEmulator) -> None:
     with pytest.raises(EmulatorTimeoutError) as caught:
         await emu.wait_for(chat_id=USER, count=1, timeout=0.05)
@@ -512,3 +569,13 @@ def test_parse_modes_match_telegram() -> None:
     ):
         with pytest.raises(ValueError, match="^" + message.replace("+", r"\+")):
             format_text(bad, mode)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text())
+def test_escaped_text_survives_every_parse_mode(text: str) -> None:
+    """Whatever a user typed, the bot's escaping helpers make Telegram show it unchanged."""
+    expected = text.strip()
+    assert format_text(html.escape(text), "HTML")[0] == expected
+    assert format_text(escape_markdown(text, version=2), "MarkdownV2")[0] == expected
+    assert format_text(text, None) == (expected, [])

@@ -1,0 +1,200 @@
+"""Issue 4 end to end: prompts at local time, 429 storms, 403s, restarts and crashes."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from telegram import Bot
+
+from scheduler.delivery import Delivery
+from scheduler.pacer import Pacer
+from tests.conftest import Harness, buttons, text_of
+from tests.e2e.test_onboarding import onboard
+
+# onboard() picks 19:30 in Berlin; 2026-03-02 is UTC+1, so the first prompt is due 18:30 UTC.
+DUE = datetime(2026, 3, 2, 18, 30, tzinfo=UTC)
+
+
+class FakeTimer:
+    """The pacer's monotonic clock and sleep: sleeping advances time instantly."""
+
+    def __init__(self) -> None:
+        self.t = 0.0
+        self.slept = 0.0
+
+    def clock(self) -> float:
+        return self.t
+
+    async def sleep(self, seconds: float) -> None:
+        seconds = max(seconds, 0.0)
+        self.t += seconds
+        self.slept += seconds
+        await asyncio.sleep(0)
+
+
+@pytest.fixture
+async def sender(bot: Harness) -> AsyncIterator[Bot]:
+    b = Bot(bot.emulator.token, base_url=bot.emulator.base_url)
+    await b.initialize()
+    yield b
+    await b.shutdown()
+
+
+def make_delivery(bot: Harness, sender: Bot, *, grace_minutes: int = 120) -> tuple[Delivery, FakeTimer]:
+    timer = FakeTimer()
+    pacer = Pacer(rate_per_s=25, clock=timer.clock, sleep=timer.sleep)
+    return Delivery(sender, bot.services, pacer, grace=timedelta(minutes=grace_minutes)), timer
+
+
+def prompts(bot: Harness, uid: int) -> list[str]:
+    return [m.text for m in bot.emulator.messages_to(uid) if "How are you feeling today" in m.text]
+
+
+async def test_prompt_arrives_at_the_chosen_local_time_and_the_reply_is_recorded(
+    bot: Harness, sender: Bot
+) -> None:
+    await onboard(bot, 61, consents=("Reminders", "Progress"))
+    delivery, _ = make_delivery(bot, sender)
+    bot.clock.set(DUE - timedelta(seconds=30))
+    assert (await delivery.tick()).sent == 0
+    bot.clock.set(DUE + timedelta(seconds=5))
+    report = await delivery.tick()
+    assert report.sent == 1 and len(prompts(bot, 61)) == 1
+    prompt = bot.emulator.messages_to(61)[-1]
+    labels = [label for label, _ in buttons(prompt)]
+    assert "Remind me in an hour" in labels
+    # The prompt opens the check-in: a mood press is recorded.
+    replies = await bot.press(61, prompt, "4")
+    assert "What's on your mind" in text_of(replies)
+    assert await bot.services.db().recent_moods(61) == (4,)
+    deliveries = await bot.services.db().deliveries(61)
+    assert [(k, o) for k, _, o, _, _ in deliveries] == [("checkin", "sent")]
+    # The next one is tomorrow at 19:30 Berlin time; a second tick now sends nothing.
+    assert (await delivery.tick()).sent == 0
+    schedule = (await bot.services.db().schedules(61))[0]
+    assert schedule.next_due_at == int((DUE + timedelta(days=1)).timestamp())
+
+
+async def test_no_prompt_after_a_checkin_that_day(bot: Harness, sender: Bot) -> None:
+    await onboard(bot, 62, consents=("Reminders",))
+    bot.clock.set(DUE - timedelta(hours=2))
+    mood = [m for m in await bot.say(62, "/checkin") if buttons(m)][-1]
+    await bot.press(62, mood, "3")
+    delivery, _ = make_delivery(bot, sender)
+    bot.clock.set(DUE + timedelta(seconds=1))
+    report = await delivery.tick()
+    assert report.skipped == 1 and prompts(bot, 62) == []
+    assert (await bot.services.db().deliveries(62))[0][3] == "already checked in today"
+
+
+async def test_a_429_storm_delays_but_loses_nothing(bot: Harness, sender: Bot) -> None:
+    users = list(range(70, 82))
+    for uid in users:
+        await onboard(bot, uid, consents=("Reminders",))
+    bot.emulator.fail_next(
+        "sendMessage", status=429, description="Too Many Requests: retry after 3",
+        retry_after=3, times=6,
+    )
+    delivery, timer = make_delivery(bot, sender)
+    bot.clock.set(DUE + timedelta(seconds=1))
+    report = await delivery.tick()
+    assert report.sent == len(users) and report.failed == 0
+    assert all(len(prompts(bot, uid)) == 1 for uid in users)
+    assert delivery.pacer.stats.rate_limited == 6
+    assert timer.slept >= 3  # everyone paused for retry_after (overlapping 429s share a pause)
+
+
+async def test_server_errors_are_retried_with_backoff(bot: Harness, sender: Bot) -> None:
+    await onboard(bot, 83, consents=("Reminders",))
+    bot.emulator.fail_next("sendMessage", status=502, description="Bad Gateway", times=2)
+    delivery, timer = make_delivery(bot, sender)
+    bot.clock.set(DUE + timedelta(seconds=1))
+    assert (await delivery.tick()).sent == 1
+    assert len(prompts(bot, 83)) == 1 and timer.slept > 0
+
+
+async def test_a_403_deactivates_reminders_until_start(bot: Harness, sender: Bot) -> None:
+    await onboard(bot, 84, consents=("Reminders",))
+    bot.emulator.fail_next(
+        "sendMessage", status=403, description="Forbidden: bot was blocked by the user", chat_id=84
+    )
+    delivery, _ = make_delivery(bot, sender)
+    bot.clock.set(DUE + timedelta(seconds=1))
+    report = await delivery.tick()
+    assert report.failed == 1
+    user = await bot.services.db().get_user(84)
+    assert user is not None and user.blocked
+    # The next day: skipped, not sent, because the user blocked the bot.
+    bot.clock.set(DUE + timedelta(days=1, seconds=1))
+    assert (await delivery.tick()).skipped == 1
+    await bot.say(84, "/start")
+    user = await bot.services.db().get_user(84)
+    assert user is not None and not user.blocked
+
+
+async def test_restart_after_90_minutes_sends_the_missed_prompt_once(bot: Harness, sender: Bot) -> None:
+    await onboard(bot, 85, consents=("Reminders",))
+    bot.clock.set(DUE + timedelta(minutes=90))
+    delivery, _ = make_delivery(bot, sender)  # a fresh process after downtime
+    assert (await delivery.tick()).sent == 1
+    again, _ = make_delivery(bot, sender)  # and another restart right after
+    assert (await again.tick()).sent == 0
+    assert len(prompts(bot, 85)) == 1
+
+
+async def test_restart_after_3_hours_skips_and_records_it(bot: Harness, sender: Bot) -> None:
+    await onboard(bot, 86, consents=("Reminders",))
+    bot.clock.set(DUE + timedelta(hours=3))
+    delivery, _ = make_delivery(bot, sender)
+    report = await delivery.tick()
+    assert report.skipped == 1 and prompts(bot, 86) == []
+    (kind, _, outcome, reason, _), = await bot.services.db().deliveries(86)
+    assert outcome == "skipped" and reason is not None and "missed by 180 min" in reason
+
+
+async def test_a_kill_between_send_and_record_leaves_no_duplicate(bot: Harness, sender: Bot) -> None:
+    await onboard(bot, 87, consents=("Reminders",))
+    bot.clock.set(DUE + timedelta(seconds=1))
+    db = bot.services.db()
+    # The dying process: claims, sends, and is killed before it records the outcome.
+    claimed = await db.claim_due(bot.services.now_s(), 10, "dead-process")
+    assert [d.user_id for d in claimed] == [87]
+    await sender.send_message(87, "How are you feeling today? (sent by the process that died)")
+    # The restarted process recovers the half-finished claim without sending again.
+    bot.clock.set(DUE + timedelta(seconds=30))
+    delivery, _ = make_delivery(bot, sender)
+    report = await delivery.tick()
+    assert report.recovered == 1 and report.sent == 0
+    assert len(prompts(bot, 87)) == 1
+    (_, _, outcome, reason, _), = await db.deliveries(87)
+    assert outcome == "failed" and reason is not None and "not resent" in reason
+    assert (await db.schedules(87))[0].state == "idle"
+
+
+async def test_snooze_sends_one_extra_prompt_an_hour_later(bot: Harness, sender: Bot) -> None:
+    await onboard(bot, 88, consents=("Reminders",))
+    delivery, _ = make_delivery(bot, sender)
+    bot.clock.set(DUE + timedelta(seconds=1))
+    await delivery.tick()
+    await bot.press(88, bot.emulator.messages_to(88)[-1], "Remind me")
+    bot.clock.set(DUE + timedelta(minutes=61, seconds=2))
+    assert (await delivery.tick()).sent == 1
+    assert len(prompts(bot, 88)) == 2
+    schedule = (await bot.services.db().schedules(88))[0]
+    assert schedule.next_due_at == int((DUE + timedelta(days=1)).timestamp())
+
+
+async def test_three_unanswered_prompts_slow_down_and_say_so_once(bot: Harness, sender: Bot) -> None:
+    await onboard(bot, 89, consents=("Reminders",))
+    delivery, _ = make_delivery(bot, sender)
+    for day in range(3):
+        bot.clock.set(DUE + timedelta(days=day, seconds=1))
+        await delivery.tick()
+    texts_sent = prompts(bot, 89)
+    assert len(texts_sent) == 3 and "every other day" in texts_sent[2]
+    schedule = (await bot.services.db().schedules(89))[0]
+    assert schedule.slowed
+    assert schedule.next_due_at == int((DUE + timedelta(days=4)).timestamp())
