@@ -34,7 +34,7 @@ from bot.services import Clock, Services, system_clock
 from bot.storage import Storage, StorageUnavailable
 from content.loader import Library, load_library
 from content.resources import Resources, load_resources
-from handlers import checkin, lessons, meditate, onboarding, router
+from handlers import checkin, lessons, meditate, onboarding, privacy, progress, router
 from handlers import help as help_handlers
 from handlers import safety as safety_handlers
 from handlers import settings as settings_handlers
@@ -106,6 +106,11 @@ def register_handlers(app: Application) -> None:  # type: ignore[type-arg]
         "pause": settings_handlers.pause_command,
         "resume": settings_handlers.resume_command,
         "safetyplan": safety_handlers.safetyplan_command,
+        "privacy": privacy.privacy_command,
+        "export": privacy.export_command,
+        "delete": privacy.delete_command,
+        "progress": progress.progress_command,
+        "stats": progress.stats_command,
     }
     for name, fn in commands.items():
         app.add_handler(CommandHandler(name, fn, filters=filters.UpdateType.MESSAGE))

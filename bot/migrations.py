@@ -91,6 +91,11 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE users ADD COLUMN followup_at INTEGER;
     CREATE INDEX users_followup ON users(followup_at) WHERE followup_at IS NOT NULL;
     """,
+    # 4: the weekly summary gets its own indexed due instant, like the daily prompts.
+    """
+    ALTER TABLE users ADD COLUMN weekly_due_at INTEGER;
+    CREATE INDEX users_weekly ON users(weekly_due_at) WHERE weekly_due_at IS NOT NULL;
+    """,
 )
 
 LATEST = len(MIGRATIONS)

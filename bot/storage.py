@@ -48,6 +48,7 @@ class User:
     age_ok: bool | None
     weekly_day: int | None
     followup_at: int | None
+    weekly_due_at: int | None
 
     def consent(self, name: str) -> bool:
         return bool(getattr(self, f"consent_{name}"))
@@ -86,6 +87,15 @@ class DueSchedule:
 
 
 @dataclass(frozen=True)
+class WeeklyDue:
+    user_id: int
+    chat_id: int
+    tz: str
+    weekday: int | None
+    skip: bool
+
+
+@dataclass(frozen=True)
 class JournalEntry:
     id: int
     at: int
@@ -96,7 +106,7 @@ class JournalEntry:
 
 _USER_COLUMNS = (
     "user_id, chat_id, created_at, onboarding, consent_reminders, consent_progress, "
-    "consent_journal, country, tz, paused, blocked, age_ok, weekly_day, followup_at"
+    "consent_journal, country, tz, paused, blocked, age_ok, weekly_day, followup_at, weekly_due_at"
 )
 _SCHEDULE_COLUMNS = (
     "user_id, kind, local_time, days, next_due_at, state, unanswered, slowed, "
@@ -120,6 +130,7 @@ def _user(row: sqlite3.Row | tuple[Any, ...]) -> User:
         age_ok=None if row[11] is None else bool(row[11]),
         weekly_day=row[12],
         followup_at=row[13],
+        weekly_due_at=row[14],
     )
 
 
@@ -136,6 +147,14 @@ def _schedule(row: sqlite3.Row | tuple[Any, ...]) -> Schedule:
         slow_notice_sent=bool(row[8]),
         snooze_until=row[9],
     )
+
+
+def _restrict_side_files(path: Path) -> None:
+    """SQLite creates -wal and -shm with the process umask: make them owner-only too."""
+    for suffix in ("-wal", "-shm"):
+        side = Path(str(path) + suffix)
+        if side.exists():
+            os.chmod(side, 0o600)
 
 
 def day_key(at: int) -> str:
@@ -177,10 +196,7 @@ class Storage:
         await writer.execute("PRAGMA synchronous = NORMAL")
         store = cls(writer, reader, sealer, path)
         await store.migrate()
-        for suffix in ("-wal", "-shm"):
-            side = Path(str(path) + suffix)
-            if side.exists():
-                os.chmod(side, 0o600)
+        _restrict_side_files(path)
         return store
 
     async def close(self) -> None:
@@ -284,7 +300,16 @@ class Storage:
         return _user(row)
 
     async def update_user(self, user_id: int, **fields: Any) -> None:
-        allowed = {"onboarding", "country", "tz", "paused", "age_ok", "weekly_day", "followup_at"}
+        allowed = {
+            "onboarding",
+            "country",
+            "tz",
+            "paused",
+            "age_ok",
+            "weekly_day",
+            "followup_at",
+            "weekly_due_at",
+        }
         unknown = set(fields) - allowed
         if unknown:
             raise ValueError(f"not user settings: {sorted(unknown)}")
@@ -319,7 +344,8 @@ class Storage:
                     deleted += max(cur.rowcount, 0)
                 if name == "reminders":
                     await db.execute(
-                        "UPDATE users SET weekly_day = NULL, followup_at = NULL WHERE user_id = ?",
+                        "UPDATE users SET weekly_day = NULL, weekly_due_at = NULL, "
+                        "followup_at = NULL WHERE user_id = ?",
                         (user_id,),
                     )
         return deleted
@@ -635,6 +661,25 @@ class Storage:
             (now, limit),
         )
         return [(int(r[0]), int(r[1]), r[2]) for r in rows]
+
+    async def claim_weekly(self, now: int, limit: int) -> list[WeeklyDue]:
+        """Users whose weekly summary is due. The due instant is cleared in the same
+        transaction (at most once); the caller sets the next one after sending."""
+        async with self._write() as db:
+            cur = await db.execute(
+                "UPDATE users SET weekly_due_at = NULL WHERE user_id IN (SELECT user_id FROM "
+                "users WHERE weekly_due_at IS NOT NULL AND weekly_due_at <= ? LIMIT ?) "
+                "RETURNING user_id, chat_id, COALESCE(tz, 'UTC'), weekly_day, "
+                "blocked OR paused OR NOT consent_progress OR NOT consent_reminders",
+                (now, limit),
+            )
+            rows = await cur.fetchall()
+        return [
+            WeeklyDue(
+                int(r[0]), int(r[1]), str(r[2]), None if r[3] is None else int(r[3]), bool(r[4])
+            )
+            for r in rows
+        ]
 
     # ----------------------------------------------------------------- aggregate counters
     async def _bump(self, db: aiosqlite.Connection, day: str, name: str, n: int = 1) -> None:

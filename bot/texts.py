@@ -212,3 +212,26 @@ RESUME_NO_REMINDERS = (
 )
 ALREADY_PAUSED = "Reminders are already paused. /resume starts them again."
 NOT_PAUSED = "Reminders aren't paused."
+
+DAYS_QUESTION = (
+    "Which days would you like reminders? For example: every day, weekdays, weekends, "
+    "or mon, wed, fri."
+)
+DAYS_NOT_UNDERSTOOD = "I didn't catch those days. Try 'every day', 'weekdays' or 'mon, wed, fri'."
+DAYS_SET = "Done. Reminders on: {days}."
+MED_PROMPT_QUESTION = (
+    "Would you like a gentle meditation prompt each day? Pick a time, type one, or switch it off."
+)
+MED_PROMPT_OFF = "No meditation prompts"
+MED_PROMPT_SET = "Done. I'll offer a short practice at {time} your time."
+MED_PROMPT_STOPPED = "Okay, no meditation prompts. /meditate is there whenever you want one."
+WEEKLY_QUESTION = (
+    "A weekly summary: your moods as a small chart, lessons read, and one sentence about "
+    "your week, at 18:00 on the day you choose."
+)
+WEEKLY_OFF = "No weekly summary"
+WEEKLY_SET = "Done. Your weekly summary comes on {day} evenings."
+WEEKLY_STOPPED = "Okay, no weekly summary."
+WEEKLY_NEEDS_PROGRESS = (
+    "The weekly summary uses your moods and lessons, so it needs Progress switched on in /privacy."
+)

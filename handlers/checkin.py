@@ -1,4 +1,7 @@
-"""/checkin: a mood from 1 to 5, then an optional "What's on your mind?" (triaged, kept by consent)."""
+"""/checkin: a mood from 1 to 5, then an optional "What's on your mind?".
+
+The note is triaged like every text, and kept only with journal consent.
+"""
 
 from __future__ import annotations
 

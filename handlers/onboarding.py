@@ -10,7 +10,6 @@ from __future__ import annotations
 from datetime import time
 from zoneinfo import ZoneInfo
 
-from scheduler.timezones import resolve_timezone, suggest_timezones
 from telegram import Update
 
 from bot import safety, texts
@@ -29,6 +28,7 @@ from handlers.common import (
     user_state,
 )
 from scheduler.timecalc import format_time, next_occurrence, parse_time_of_day
+from scheduler.timezones import resolve_timezone, suggest_timezones
 
 COMMON_TIMES = ("07:00", "08:00", "09:00", "12:00", "18:00", "20:00", "21:00")
 COMMON_COUNTRIES = ("US", "GB", "CA", "AU", "IE", "IN", "DE", "FR", "ES", "BR", "MX", "RU")

@@ -11,7 +11,6 @@ import logging
 import time
 from collections.abc import Awaitable, Callable
 
-from bot.triage import Level
 from telegram import ChatMember, Update
 from telegram.constants import ChatType
 from telegram.error import TelegramError
@@ -20,7 +19,8 @@ from telegram.ext import ApplicationHandlerStop
 from bot import texts
 from bot.callbacks import Callback, parse
 from bot.storage import StorageUnavailable
-from handlers import checkin, lessons, meditate, onboarding, reminders, safety, settings
+from bot.triage import Level
+from handlers import checkin, lessons, meditate, onboarding, privacy, reminders, safety, settings
 from handlers.common import Context, reply, services, set_waiting, user_state
 
 log = logging.getLogger(__name__)
@@ -44,6 +44,8 @@ ROUTES: dict[str, CallbackHandlerFn] = {
     "plan": safety.on_plan,
     "set": settings.on_set,
     "snooze": reminders.on_snooze,
+    "priv": privacy.on_priv,
+    "del": privacy.on_delete,
 }
 
 # Actions whose second identical press is a real choice (toggles, step-by-step navigation
@@ -120,7 +122,9 @@ async def on_text(update: Update, context: Context) -> None:
     if waiting == "plan":
         await safety.plan_answer(update, context, text)
         return
-    step = onboarding.TEXT_STEPS.get(waiting or "")
+    step = onboarding.TEXT_STEPS.get(waiting or "") or settings.SETTINGS_TEXT_STEPS.get(
+        waiting or ""
+    )
     if step is not None:
         await step(update, context, text)
         return

@@ -10,13 +10,13 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
-from bot.triage import Level, TriageContext, TriageResult, mood_concern, triage_in_context
 from telegram import Update
 from telegram.error import BadRequest, TelegramError
 
 from bot import safety
 from bot.callbacks import Callback
 from bot.storage import StorageUnavailable
+from bot.triage import Level, TriageContext, TriageResult, mood_concern, triage_in_context
 from handlers.common import Context, button, reply, services, set_waiting, user_state
 from handlers.help import count, country_for
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import time
+
 from telegram import Update
 
 from bot import texts
@@ -9,6 +11,14 @@ from bot.callbacks import Callback
 from bot.storage import User
 from handlers import onboarding
 from handlers.common import Context, button, reply, services, set_waiting
+from scheduler.delivery import next_weekly, parse_hhmm
+from scheduler.timecalc import (
+    format_days,
+    format_time,
+    next_occurrence,
+    parse_days,
+    parse_time_of_day,
+)
 
 
 async def _user(update: Update, context: Context) -> User | None:
@@ -29,7 +39,8 @@ def summary(user: User, schedule_times: dict[str, str], country_name: str | None
         f"🧘 Meditation prompt: {schedule_times.get('meditation', 'none')}",
         f"🌍 Time zone: {user.tz or 'not set'}",
         f"📞 Country for crisis lines: {country_name or 'not set'}",
-        f"📈 Progress: {on_off[user.consent_progress]} · 📓 Journal: {on_off[user.consent_journal]}",
+        f"📈 Progress: {on_off[user.consent_progress]} · "
+        f"📓 Journal: {on_off[user.consent_journal]}",
     ]
     return "\n".join(lines)
 
@@ -45,7 +56,8 @@ async def settings_command(update: Update, context: Context) -> None:
     b = texts.SETTINGS_BUTTONS
     rows = [
         [button(b["time"], "set", "time"), button(b["tz"], "set", "tz")],
-        [button(b["country"], "set", "country")],
+        [button(b["days"], "set", "days"), button(b["med"], "set", "med")],
+        [button(b["weekly"], "set", "weekly"), button(b["country"], "set", "country")],
         [button(b["consent"], "set", "consent")],
     ]
     await reply(
@@ -71,8 +83,113 @@ async def on_set(update: Update, context: Context, cb: Callback) -> None:
         await onboarding.ask_country(update, context)
     elif choice == "consent":
         await reply(update, texts.CONSENT_INTRO, onboarding.consent_rows(user))
+    elif choice in ("days", "med", "medat", "medoff", "weekly", "weeklyday"):
+        if not user.consent_reminders:
+            await reply(update, texts.RESUME_NO_REMINDERS)
+            return
+        await reminder_setting(update, context, user, cb)
     else:
         await reply(update, texts.STALE_BUTTON)
+
+
+WEEKDAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+MED_TIMES = ("07:00", "12:30", "18:00", "21:30")
+
+
+async def reminder_setting(update: Update, context: Context, user: User, cb: Callback) -> None:
+    svc = services(context)
+    choice = cb.arg(0)
+    if choice == "days":
+        set_waiting(context, "days")
+        await reply(update, texts.DAYS_QUESTION)
+    elif choice == "med":
+        rows = [[button(t, "set", "medat", t.replace(":", ".")) for t in MED_TIMES]]
+        rows.append([button(texts.TIME_TYPE, "set", "medat", "type")])
+        rows.append([button(texts.MED_PROMPT_OFF, "set", "medoff")])
+        await reply(update, texts.MED_PROMPT_QUESTION, rows)
+    elif choice == "medat":
+        if cb.arg(1) == "type":
+            set_waiting(context, "medtime")
+            await reply(update, texts.TIME_QUESTION)
+            return
+        chosen = parse_time_of_day(cb.arg(1).replace(".", ":"))
+        if chosen is None:
+            await reply(update, texts.STALE_BUTTON)
+            return
+        await set_meditation_time(update, context, chosen)
+    elif choice == "medoff":
+        await svc.db().delete_schedule(user.user_id, "meditation")
+        await reply(update, texts.MED_PROMPT_STOPPED)
+    elif choice == "weekly":
+        days = [button(name, "set", "weeklyday", i) for i, name in enumerate(WEEKDAY_NAMES)]
+        rows = [days[:4], days[4:], [button(texts.WEEKLY_OFF, "set", "weeklyday", "off")]]
+        await reply(update, texts.WEEKLY_QUESTION, rows)
+    elif choice == "weeklyday":
+        arg = cb.arg(1)
+        if arg == "off":
+            await svc.db().update_user(user.user_id, weekly_day=None, weekly_due_at=None)
+            await reply(update, texts.WEEKLY_STOPPED)
+            return
+        if not arg.isdigit() or not 0 <= int(arg) <= 6:
+            await reply(update, texts.STALE_BUTTON)
+            return
+        if not user.consent_progress:
+            await reply(update, texts.WEEKLY_NEEDS_PROGRESS)
+            return
+        day = int(arg)
+        due = next_weekly(svc.now(), day, user.tz or "UTC")
+        await svc.db().update_user(user.user_id, weekly_day=day, weekly_due_at=int(due.timestamp()))
+        await reply(update, texts.WEEKLY_SET.format(day=WEEKDAY_NAMES[day]))
+
+
+async def on_days_text(update: Update, context: Context, text: str) -> None:
+    svc = services(context)
+    days = parse_days(text)
+    if days is None:
+        await reply(update, texts.DAYS_NOT_UNDERSTOOD)
+        return
+    user_id = update.effective_user.id  # type: ignore[union-attr]
+    user = await svc.db().get_user(user_id)
+    set_waiting(context, None)
+    if user is None:
+        return
+    for sched in await svc.db().schedules(user_id):
+        due = next_occurrence(svc.now(), parse_hhmm(sched.local_time), user.tz or "UTC", days)
+        await svc.db().upsert_schedule(
+            user_id,
+            sched.kind,
+            sched.local_time,
+            onboarding.mask_from_days(days),
+            int(due.timestamp()),
+        )
+    await reply(update, texts.DAYS_SET.format(days=format_days(days)))
+
+
+async def on_medtime_text(update: Update, context: Context, text: str) -> None:
+    chosen = parse_time_of_day(text)
+    if chosen is None:
+        await reply(update, texts.TIME_NOT_UNDERSTOOD)
+        return
+    set_waiting(context, None)
+    await set_meditation_time(update, context, chosen)
+
+
+async def set_meditation_time(update: Update, context: Context, chosen: time) -> None:
+    svc = services(context)
+    user_id = update.effective_user.id  # type: ignore[union-attr]
+    user = await svc.db().get_user(user_id)
+    if user is None:
+        return
+    existing = {s.kind: s for s in await svc.db().schedules(user_id)}
+    mask = existing["checkin"].days if "checkin" in existing else 127
+    due = next_occurrence(svc.now(), chosen, user.tz or "UTC", onboarding.days_from_mask(mask))
+    await svc.db().upsert_schedule(
+        user_id, "meditation", format_time(chosen), mask, int(due.timestamp())
+    )
+    await reply(update, texts.MED_PROMPT_SET.format(time=format_time(chosen)))
+
+
+SETTINGS_TEXT_STEPS = {"days": on_days_text, "medtime": on_medtime_text}
 
 
 async def pause_command(update: Update, context: Context) -> None:

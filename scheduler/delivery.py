@@ -17,7 +17,8 @@ import asyncio
 import logging
 import uuid
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
@@ -88,9 +89,7 @@ def decide(
             max(now, due_instant), parse_hhmm(due.local_time), due.tz, days_from_mask(due.days)
         )
         slowing = due.slowed or (
-            due.kind == "checkin"
-            and not due.paused
-            and due.unanswered + 1 >= SLOW_AFTER_UNANSWERED
+            due.kind == "checkin" and not due.paused and due.unanswered + 1 >= SLOW_AFTER_UNANSWERED
         )
         if slowing:
             # Every other chosen day while slowed down (from the prompt that starts it).
@@ -142,6 +141,8 @@ class TickReport:
     failed: int = 0
     recovered: int = 0
     followups: int = 0
+    weekly: int = 0
+    expired: int = 0
     reasons: dict[str, int] = field(default_factory=dict)
 
 
@@ -168,6 +169,7 @@ class Delivery:
         self.started_at = services.now_s()
         self._recovered = False
         self._lock = asyncio.Lock()
+        self._last_expiry = 0
 
     async def tick(self) -> TickReport:
         async with self._lock:  # a slow tick never overlaps the next one
@@ -187,6 +189,8 @@ class Delivery:
                     report.claimed += len(claimed)
                     await asyncio.gather(*(self._deliver(d, report) for d in claimed))
                 await self._followups(report)
+                await self._weekly(report)
+                await self._expire_journal(report)
             except StorageUnavailable:
                 log.warning("tick: database unavailable; due prompts stay due for the next tick")
             return report
@@ -282,19 +286,77 @@ class Delivery:
             reply_markup=markup,
         )
 
+    async def _weekly(self, report: TickReport) -> None:
+        from telegram import InputFile
+
+        from bot.charts import mood_chart_png
+        from bot.progress import week_sentence
+
+        storage = self.services.db()
+        now = self.services.now()
+        for due in await storage.claim_weekly(int(now.timestamp()), 200):
+            if due.weekday is None:
+                continue
+            if not due.skip:
+                since = int((now - timedelta(days=7)).timestamp())
+                rows = await storage.moods_since(due.user_id, since)
+                lessons = [
+                    at for at in (await storage.lessons_done(due.user_id)).values() if at >= since
+                ]
+                today = local_date(now, due.tz)
+                points = [(date.fromisoformat(d), mood) for _, d, mood in rows]
+                png = await mood_chart_png(points, end=today, days=7, title="Your week")
+                caption = week_sentence([m for _, _, m in rows], len(lessons))
+                try:
+                    await self.pacer.send(
+                        due.chat_id,
+                        partial(
+                            self.bot.send_photo,
+                            due.chat_id,
+                            InputFile(png, filename="week.png"),
+                            caption=caption,
+                        ),
+                    )
+                    report.weekly += 1
+                except Forbidden:
+                    await storage.deactivate_reminders(due.user_id)
+                except TelegramError as exc:
+                    log.warning("weekly summary failed: %s", type(exc).__name__)
+            await storage.update_user(
+                due.user_id,
+                weekly_due_at=int(next_weekly(now, due.weekday, due.tz).timestamp()),
+            )
+
+    async def _expire_journal(self, report: TickReport) -> None:
+        """Journal text older than TRUSTBOT_JOURNAL_DAYS is deleted (checked hourly)."""
+        now = self.services.now_s()
+        if now - self._last_expiry < 3600:
+            return
+        self._last_expiry = now
+        days = self.services.settings.journal_days
+        report.expired = await self.services.db().expire_journal(now - days * 86400)
+
     async def _followups(self, report: TickReport) -> None:
         from bot.safety import FOLLOWUP
 
         storage = self.services.db()
         for user_id, chat_id, _country in await storage.due_followups(self.services.now_s(), 200):
             try:
-                await self.pacer.send(chat_id, lambda c=chat_id: self.bot.send_message(c, FOLLOWUP))
+                await self.pacer.send(chat_id, partial(self.bot.send_message, chat_id, FOLLOWUP))
                 report.followups += 1
             except Forbidden:
                 await storage.deactivate_reminders(user_id)
             except TelegramError as exc:
                 log.warning("crisis follow-up failed: %s", type(exc).__name__)
             await storage.update_user(user_id, followup_at=None)
+
+
+WEEKLY_TIME = time(18, 0)
+
+
+def next_weekly(after: datetime, weekday: int, tz: str) -> datetime:
+    """The weekly summary goes out at 18:00 local on the chosen weekday."""
+    return next_occurrence(after, WEEKLY_TIME, tz, frozenset({weekday}))
 
 
 def _count(report: TickReport, outcome: str, reason: str | None) -> None:
@@ -313,9 +375,14 @@ async def install(app: Application[Any, Any, Any, Any, Any, Any], services: Serv
 
     settings = services.settings
     assert settings.token is not None
-    sender = Bot(settings.token, base_url=settings.api_base_url, base_file_url=settings.file_base_url)
+    sender = Bot(
+        settings.token, base_url=settings.api_base_url, base_file_url=settings.file_base_url
+    )
     await sender.initialize()
-    pacer = Pacer(rate_per_s=settings.send_rate)
+    # A timed-out sendMessage may have been delivered: retrying it could send a second copy,
+    # so timeouts are recorded as failed (delivery unknown) rather than retried. Connection
+    # errors and 5xx answers, which mean "not delivered", are retried within the grace period.
+    pacer = Pacer(rate_per_s=settings.send_rate, retry_timeouts=False)
     delivery = Delivery(sender, services, pacer, grace=timedelta(minutes=settings.grace_minutes))
     services.extras["delivery"] = delivery
 

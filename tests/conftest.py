@@ -102,7 +102,7 @@ class Harness:
         self.new_messages(user_id)
         self.emulator.press_button(user_id, message_id, data)
         # press_button returns the query id; the update it queued is the newest one.
-        update_id = self.emulator._updates[-1][0]
+        update_id = self.emulator.last_update_id
         await self.processed({"update_id": update_id})
         return self.new_messages(user_id)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import bisect
+import itertools
 import random
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
@@ -89,9 +90,7 @@ def make(
 def max_in_any_window(times: list[float], window: float = 1.0) -> int:
     """Most sends starting in any half-open window [t, t + window)."""
     ordered = sorted(times)
-    return max(
-        bisect.bisect_left(ordered, t + window) - i for i, t in enumerate(ordered)
-    )
+    return max(bisect.bisect_left(ordered, t + window) - i for i, t in enumerate(ordered))
 
 
 # --- limits -----------------------------------------------------------------------------------
@@ -99,10 +98,8 @@ def max_in_any_window(times: list[float], window: float = 1.0) -> int:
 
 @pytest.mark.parametrize("burst", [1, 10, 25])
 async def test_global_rate_never_exceeded_over_1000_sends(burst: int) -> None:
-    pacer, clock, api = make(25.0, 1.0, burst=burst)
-    results = await asyncio.gather(
-        *(pacer.send(i % 300, api.op(i % 300, i)) for i in range(1000))
-    )
+    pacer, _, api = make(25.0, 1.0, burst=burst)
+    results = await asyncio.gather(*(pacer.send(i % 300, api.op(i % 300, i)) for i in range(1000)))
     assert len(results) == 1000
     assert pacer.stats.sent == 1000
     times = api.times()
@@ -113,7 +110,7 @@ async def test_global_rate_never_exceeded_over_1000_sends(burst: int) -> None:
         assert max(times) == pytest.approx(START + 39.0)
     elif burst == 1:
         assert max(times) == pytest.approx(START + 999 / 25)
-        gaps = [b - a for a, b in zip(times, times[1:], strict=False)]
+        gaps = [b - a for a, b in itertools.pairwise(times)]
         assert min(gaps) == pytest.approx(1 / 25)
     assert max(times) <= START + 40.0
     # And the per-chat limit held throughout.
@@ -121,35 +118,35 @@ async def test_global_rate_never_exceeded_over_1000_sends(burst: int) -> None:
     for t, chat, _ in api.calls:
         per_chat[chat].append(t)
     for chat_times in per_chat.values():
-        assert all(b - a >= 1.0 for a, b in zip(chat_times, chat_times[1:], strict=False))
+        assert all(b - a >= 1.0 for a, b in itertools.pairwise(chat_times))
     assert pacer.queued == 0
 
 
 async def test_fractional_rate() -> None:
-    pacer, clock, api = make(2.5, 0.0)
+    pacer, _, api = make(2.5, 0.0)
     await asyncio.gather(*(pacer.send(i, api.op(i)) for i in range(20)))
     times = api.times()
     # "At most 2.5 in any second" means 2; the bucket still spaces them 0.4 s apart.
     assert max_in_any_window(times) <= 2
-    assert min(b - a for a, b in zip(times, times[1:], strict=False)) == pytest.approx(0.4)
+    assert min(b - a for a, b in itertools.pairwise(times)) == pytest.approx(0.4)
     assert max(times) == pytest.approx(START + 9.4)
 
 
 async def test_rate_below_one() -> None:
-    pacer, clock, api = make(0.5, 0.0)
+    pacer, _, api = make(0.5, 0.0)
     await asyncio.gather(*(pacer.send(i, api.op(i)) for i in range(4)))
     assert api.times() == pytest.approx([START, START + 2, START + 4, START + 6])
 
 
 async def test_per_chat_spacing_and_order() -> None:
-    pacer, clock, api = make(100.0, 1.0)
+    pacer, _, api = make(100.0, 1.0)
     await asyncio.gather(*(pacer.send(42, api.op(42, n)) for n in range(5)))
     assert [label for _, _, label in api.calls] == [0, 1, 2, 3, 4]
     assert api.times() == [START + n for n in range(5)]
 
 
 async def test_a_waiting_chat_does_not_hold_up_others() -> None:
-    pacer, clock, api = make(100.0, 1.0)
+    pacer, _, api = make(100.0, 1.0)
     sends = [pacer.send(1, api.op(1, f"a{n}")) for n in range(3)]
     sends += [pacer.send(chat, api.op(chat, chat)) for chat in (2, 3, 4)]
     await asyncio.gather(*sends)
@@ -161,24 +158,38 @@ async def test_a_waiting_chat_does_not_hold_up_others() -> None:
 
 
 async def test_a_chat_at_the_head_of_the_queue_does_not_block_it() -> None:
-    pacer, clock, api = make(100.0, 1.0)
+    pacer, _, api = make(100.0, 1.0)
     await pacer.send(1, api.op(1, "a0"))
     # Chat 1 asks first again but must wait a second; the chats behind it go meanwhile.
     sends = [pacer.send(1, api.op(1, "a1"))]
     sends += [pacer.send(chat, api.op(chat, chat)) for chat in (2, 3, 4)]
     await asyncio.gather(*sends)
     assert [label for _, _, label in api.calls] == ["a0", 2, 3, 4, "a1"]
-    assert api.times() == pytest.approx([START, START + 0.01, START + 0.02, START + 0.03, START + 1])
+    assert api.times() == pytest.approx(
+        [START, START + 0.01, START + 0.02, START + 0.03, START + 1]
+    )
+
+
+async def test_new_caller_wakes_a_sleeping_dispatcher() -> None:
+    pacer, clock, api = make(100.0, 1.0)
+    await pacer.send(1, api.op(1, "a0"))
+    blocked = asyncio.ensure_future(pacer.send(1, api.op(1, "a1")))
+    for _ in range(3):
+        await asyncio.sleep(0)  # the dispatcher is now sleeping until chat 1 may send again
+    await pacer.send(2, api.op(2, "b"))
+    assert clock() == pytest.approx(START + 0.01)
+    await blocked
+    assert api.times() == pytest.approx([START, START + 0.01, START + 1])
 
 
 async def test_fifo_across_chats() -> None:
-    pacer, clock, api = make(10.0, 1.0)
+    pacer, _, api = make(10.0, 1.0)
     await asyncio.gather(*(pacer.send(chat, api.op(chat, chat)) for chat in range(50)))
     assert [label for _, _, label in api.calls] == list(range(50))
 
 
 async def test_later_callers_queue_behind_earlier_ones() -> None:
-    pacer, clock, api = make(5.0, 0.0)
+    pacer, _, api = make(5.0, 0.0)
     first = [asyncio.ensure_future(pacer.send(c, api.op(c, c))) for c in range(10)]
     await asyncio.sleep(0)
     late = asyncio.ensure_future(pacer.send(99, api.op(99, 99)))
@@ -197,7 +208,7 @@ async def test_idle_pacer_sends_immediately_and_stops_its_task() -> None:
 
 async def test_sends_run_concurrently() -> None:
     # The pacer limits when sends start, not how many are in flight.
-    pacer, clock, api = make(100.0, 0.0, burst=10)
+    pacer, _, _ = make(100.0, 0.0, burst=10)
     release = asyncio.Event()
     started: list[int] = []
 
@@ -222,7 +233,7 @@ async def test_sends_run_concurrently() -> None:
 
 @pytest.mark.parametrize("retry_after", [5, timedelta(seconds=5)])
 async def test_429_pauses_everyone_then_retries(retry_after: int | timedelta) -> None:
-    pacer, clock, api = make(10.0, 0.0)
+    pacer, _, api = make(10.0, 0.0)
     api.script["limited"] = [RetryAfter(retry_after)]
     sends = [pacer.send(c, api.op(c, c)) for c in range(3)]
     sends.append(pacer.send(77, api.op(77, "limited")))
@@ -245,7 +256,7 @@ async def test_429_pauses_everyone_then_retries(retry_after: int | timedelta) ->
 
 
 async def test_overlapping_429s_pause_once() -> None:
-    pacer, clock, api = make(10.0, 0.0, burst=2)
+    pacer, _, api = make(10.0, 0.0, burst=2)
     api.script["a"] = [RetryAfter(4)]
     api.script["b"] = [RetryAfter(3)]
     await asyncio.gather(pacer.send(1, api.op(1, "a")), pacer.send(2, api.op(2, "b")))
@@ -269,12 +280,16 @@ async def test_429_beyond_deadline_raises_at_once() -> None:
 
 
 async def test_network_errors_and_timeouts_are_retried_with_backoff() -> None:
-    pacer, clock, api = make(25.0, 0.0, base_backoff=1.0)
-    api.script["x"] = [NetworkError("Bad Gateway"), NetworkError("Internal Server Error"), TimedOut()]
+    pacer, _, api = make(25.0, 0.0, base_backoff=1.0)
+    api.script["x"] = [
+        NetworkError("Bad Gateway"),
+        NetworkError("Internal Server Error"),
+        TimedOut(),
+    ]
     assert await pacer.send(1, api.op(1, "x")) == ("ok", 1, "x")
     times = api.times()
     assert len(times) == 4
-    gaps = [b - a for a, b in zip(times, times[1:], strict=False)]
+    gaps = [b - a for a, b in itertools.pairwise(times)]
     # Jittered exponential backoff: each delay in [d/2, d] for d = 1, 2, 4.
     for gap, ceiling in zip(gaps, (1.0, 2.0, 4.0), strict=True):
         assert ceiling / 2 <= gap <= ceiling
@@ -284,24 +299,24 @@ async def test_network_errors_and_timeouts_are_retried_with_backoff() -> None:
 
 
 async def test_backoff_is_capped() -> None:
-    pacer, clock, api = make(25.0, 0.0, base_backoff=1.0, max_backoff=3.0, max_attempts=6)
+    pacer, _, api = make(25.0, 0.0, base_backoff=1.0, max_backoff=3.0, max_attempts=6)
     api.script["x"] = [NetworkError("boom")] * 5
     await pacer.send(1, api.op(1, "x"))
     times = api.times()
-    gaps = [b - a for a, b in zip(times, times[1:], strict=False)]
+    gaps = [b - a for a, b in itertools.pairwise(times)]
     assert all(gap <= 3.0 for gap in gaps)
     assert gaps[-1] >= 1.5
 
 
 async def test_retry_waits_for_the_chat_interval_too() -> None:
-    pacer, clock, api = make(25.0, 1.0, base_backoff=0.1)
+    pacer, _, api = make(25.0, 1.0, base_backoff=0.1)
     api.script["x"] = [TimedOut()]
     await pacer.send(1, api.op(1, "x"))
     assert api.times() == [START, START + 1.0]
 
 
 async def test_gives_up_after_max_attempts() -> None:
-    pacer, clock, api = make(25.0, 0.0, max_attempts=3, base_backoff=0.5)
+    pacer, _, api = make(25.0, 0.0, max_attempts=3, base_backoff=0.5)
     api.script["x"] = [NetworkError("a"), NetworkError("b"), NetworkError("c"), NetworkError("d")]
     with pytest.raises(NetworkError, match="c"):
         await pacer.send(1, api.op(1, "x"))
@@ -325,7 +340,7 @@ async def test_deadline_stops_retries() -> None:
 
 
 async def test_deadline_while_queued() -> None:
-    pacer, clock, api = make(1.0, 0.0)
+    pacer, _, api = make(1.0, 0.0)
     early = [pacer.send(c, api.op(c, c)) for c in range(5)]
     hurried = pacer.send(99, api.op(99, "late"), deadline=START + 2.5)
     outcome = await asyncio.gather(*early, hurried, return_exceptions=True)
@@ -337,7 +352,7 @@ async def test_deadline_while_queued() -> None:
 
 
 async def test_deadline_already_past() -> None:
-    pacer, clock, api = make()
+    pacer, _, api = make()
     with pytest.raises(DeadlineExceeded):
         await pacer.send(1, api.op(1), deadline=START - 1)
     assert api.calls == []
@@ -345,7 +360,7 @@ async def test_deadline_already_past() -> None:
 
 async def test_retry_timeouts_can_be_switched_off() -> None:
     # For at-most-once prompts: a timed-out sendMessage may have been delivered.
-    pacer, clock, api = make(retry_timeouts=False)
+    pacer, _, api = make(retry_timeouts=False)
     api.script["x"] = [TimedOut()]
     with pytest.raises(TimedOut):
         await pacer.send(1, api.op(1, "x"))
@@ -379,7 +394,7 @@ async def test_permanent_errors_are_raised_at_once(error: Exception) -> None:
 
 
 async def test_forbidden_does_not_disturb_others() -> None:
-    pacer, clock, api = make(10.0, 0.0)
+    pacer, _, api = make(10.0, 0.0)
     api.script[3] = [Forbidden("blocked")]
     outcome = await asyncio.gather(
         *(pacer.send(c, api.op(c, c)) for c in range(6)), return_exceptions=True
@@ -393,7 +408,7 @@ async def test_forbidden_does_not_disturb_others() -> None:
 
 
 async def test_cancelled_caller_leaves_the_queue() -> None:
-    pacer, clock, api = make(1.0, 0.0)
+    pacer, _, api = make(1.0, 0.0)
     tasks = [asyncio.ensure_future(pacer.send(c, api.op(c, c))) for c in range(4)]
     await asyncio.sleep(0)
     tasks[2].cancel()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import itertools
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -22,8 +23,10 @@ from scheduler.timecalc import (
 )
 
 
-def utc(*args: int) -> datetime:
-    return datetime(*args, tzinfo=UTC)  # type: ignore[misc]
+def utc(
+    year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0
+) -> datetime:
+    return datetime(year, month, day, hour, minute, second, tzinfo=UTC)
 
 
 def wall(instant: datetime, tz: str) -> datetime:
@@ -190,7 +193,7 @@ def test_exactly_once_per_local_day_for_400_days(tz: str, at: time) -> None:
     dates = [local_date(r, tz) for r in results]
     first = dates[0]
     assert dates == [first + timedelta(days=i) for i in range(400)]
-    assert all(b > a for a, b in zip(results, results[1:], strict=False))
+    assert all(b > a for a, b in itertools.pairwise(results))
     # Wall time is the chosen one on every day except the (at most two) DST days a year.
     off = [r for r in results if wall(r, tz).time() != at]
     assert len(off) <= 2
@@ -204,7 +207,7 @@ def test_weekdays_only_for_400_days(tz: str, at: time) -> None:
     assert all(d.weekday() < 5 for d in dates)
     assert len(set(dates)) == 400
     # No weekday is skipped: consecutive fires are one day apart, or Friday -> Monday.
-    for a, b in zip(dates, dates[1:], strict=False):
+    for a, b in itertools.pairwise(dates):
         assert (b - a).days == (3 if a.weekday() == 4 else 1)
 
 
@@ -213,7 +216,7 @@ def test_single_day_filter() -> None:
     assert all(local_date(r, "Europe/Berlin").weekday() == 2 for r in results)
     assert all(
         (b - a) in (timedelta(days=7), timedelta(days=7, hours=-1), timedelta(days=7, hours=1))
-        for a, b in zip(results, results[1:], strict=False)
+        for a, b in itertools.pairwise(results)
     )
 
 
@@ -287,7 +290,8 @@ def cases(draw: st.DrawFn) -> tuple[str, datetime, time]:
     """A zone, an ``after`` instant and a time of day; often right around a DST transition."""
     tz = draw(st.sampled_from(PROPERTY_ZONES))
     edges = transitions(tz)
-    if edges and draw(st.booleans()):
+    near_edge = draw(st.booleans())
+    if edges and near_edge:
         edge = draw(st.sampled_from(edges))
         after = edge + timedelta(seconds=draw(st.integers(-36 * 3600, 36 * 3600)))
         # Aim the time of day at the wall clock around the transition: gaps and repeats.
@@ -486,7 +490,9 @@ def test_parse_days(text: str, expected: frozenset[int]) -> None:
     assert parse_days(text) == expected
 
 
-@pytest.mark.parametrize("text", ["", "every", "someday", "mon,blursday", "mon-", "mon-tue-wed", "7"])
+@pytest.mark.parametrize(
+    "text", ["", "every", "someday", "mon,blursday", "mon-", "mon-tue-wed", "7"]
+)
 def test_parse_days_rejects(text: str) -> None:
     assert parse_days(text) is None
 

@@ -71,8 +71,9 @@ def test_admin_ids_parse() -> None:
     assert load_settings(_env_file=None, TRUSTBOT_ADMIN_IDS="1, 2;3").admin_ids == {1, 2, 3}
 
 
-def test_cli_reports_bad_config_without_traceback(capsys: pytest.CaptureFixture[str],
-                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+def test_cli_reports_bad_config_without_traceback(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     from bot.cli import main
 
     monkeypatch.setenv("TRUSTBOT_LOG_LEVEL", "LOUD")
@@ -120,7 +121,9 @@ async def test_migrations_upgrade_a_first_version_database_in_place(tmp_path: Pa
         "INSERT INTO users (user_id, chat_id, created_at, onboarding, consent_progress, country) "
         "VALUES (5, 5, 100, 'done', 1, 'GB')"
     )
-    conn.execute("INSERT INTO checkins (user_id, at, local_date, mood) VALUES (5, 100, '2026-01-01', 4)")
+    conn.execute(
+        "INSERT INTO checkins (user_id, at, local_date, mood) VALUES (5, 100, '2026-01-01', 4)"
+    )
     conn.commit()
     conn.close()
     store = await Storage.open(path, Sealer(secrets.token_bytes(32)))
@@ -198,7 +201,11 @@ async def test_per_user_processor_keeps_each_users_order_and_runs_users_in_paral
     for n in range(40):
         uid = n % 4
         # Early messages of each user are slower, so a naive pool would reorder them.
-        tasks.append(asyncio.create_task(processor.process_update(update(uid, n), work(uid, n, 0.02 if n < 8 else 0.0))))
+        tasks.append(
+            asyncio.create_task(
+                processor.process_update(update(uid, n), work(uid, n, 0.02 if n < 8 else 0.0))
+            )
+        )
     await asyncio.gather(*tasks)
     for uid, order in seen.items():
         assert order == sorted(order), f"user {uid} out of order: {order}"
@@ -209,8 +216,12 @@ async def test_per_user_processor_keeps_each_users_order_and_runs_users_in_paral
 # ------------------------------------------------------------------ logs
 def test_token_is_redacted_from_log_records() -> None:
     record = logging.LogRecord(
-        "httpx", logging.INFO, __file__, 1,
-        "POST %s", ("https://api.telegram.org/bot123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw/getMe",),
+        "httpx",
+        logging.INFO,
+        __file__,
+        1,
+        "POST %s",
+        ("https://api.telegram.org/bot123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw/getMe",),
         None,
     )
     RedactTokens().filter(record)

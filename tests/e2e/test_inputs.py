@@ -98,7 +98,7 @@ async def test_stale_and_forged_buttons_get_a_polite_answer(bot: Harness) -> Non
     message_id = sent[-1].message_id
     for data in ("v0:old:thing", "garbage", encode("lesson", "next", "nope-99"), "v1:mood:9"):
         callback_id = bot.emulator.press_button(51, message_id, data)
-        await bot.processed({"update_id": bot.emulator._updates[-1][0]})
+        await bot.processed({"update_id": bot.emulator.last_update_id})
         answers = bot.emulator.callback_answers(callback_id)
         assert answers, f"callback {data!r} was not answered"
     assert not any("went wrong" in m.text for m in bot.emulator.messages_to(51))
@@ -116,7 +116,7 @@ async def test_group_messages_get_one_private_only_answer(bot: Harness) -> None:
 async def test_blocking_the_bot_deactivates_reminders_until_start(bot: Harness) -> None:
     await onboard(bot, 54, consents=("Reminders",))
     bot.emulator.block_bot(54)
-    await bot.processed({"update_id": bot.emulator._updates[-1][0]})
+    await bot.processed({"update_id": bot.emulator.last_update_id})
     user = await bot.services.db().get_user(54)
     assert user is not None and user.blocked
     bot.emulator.unblock_bot(54)

@@ -39,7 +39,11 @@ async def test_full_onboarding_with_every_consent(bot: Harness) -> None:
     db = bot.services.db()
     user = await db.get_user(11)
     assert user is not None
-    assert (user.consent_reminders, user.consent_progress, user.consent_journal) == (True, True, True)
+    assert (user.consent_reminders, user.consent_progress, user.consent_journal) == (
+        True,
+        True,
+        True,
+    )
     assert user.tz == "Europe/Berlin" and user.country == "DE" and user.onboarding == "done"
     schedules = await db.schedules(11)
     assert [(s.kind, s.local_time) for s in schedules] == [("checkin", "19:30")]
@@ -50,7 +54,9 @@ async def test_full_onboarding_with_every_consent(bot: Harness) -> None:
 async def test_choosing_nothing_is_a_first_class_path(bot: Harness) -> None:
     await onboard(bot, 12, consents=())
     user = await bot.services.db().get_user(12)
-    assert user is not None and not (user.consent_reminders or user.consent_progress or user.consent_journal)
+    assert user is not None and not (
+        user.consent_reminders or user.consent_progress or user.consent_journal
+    )
     assert await bot.services.db().schedules(12) == []
     # Lessons, meditations and help work without stored data.
     assert "Which part" in text_of(await bot.say(12, "/lesson"))
@@ -129,7 +135,17 @@ async def test_command_menu_is_set_at_start_up(bot: Harness) -> None:
     calls = bot.emulator.calls_to("setMyCommands")
     assert calls, "setMyCommands was not called"
     names = {c["command"] for c in bot.emulator.commands[next(iter(bot.emulator.commands))]}
-    assert {"start", "lesson", "checkin", "meditate", "sos", "help", "settings", "pause", "resume"} <= names
+    assert {
+        "start",
+        "lesson",
+        "checkin",
+        "meditate",
+        "sos",
+        "help",
+        "settings",
+        "pause",
+        "resume",
+    } <= names
 
 
 async def test_returning_user_gets_welcome_back(bot: Harness) -> None:

@@ -43,7 +43,9 @@ async def sender(bot: Harness) -> AsyncIterator[Bot]:
     await b.shutdown()
 
 
-def make_delivery(bot: Harness, sender: Bot, *, grace_minutes: int = 120) -> tuple[Delivery, FakeTimer]:
+def make_delivery(
+    bot: Harness, sender: Bot, *, grace_minutes: int = 120
+) -> tuple[Delivery, FakeTimer]:
     timer = FakeTimer()
     pacer = Pacer(rate_per_s=25, clock=timer.clock, sleep=timer.sleep)
     return Delivery(sender, bot.services, pacer, grace=timedelta(minutes=grace_minutes)), timer
@@ -95,8 +97,11 @@ async def test_a_429_storm_delays_but_loses_nothing(bot: Harness, sender: Bot) -
     for uid in users:
         await onboard(bot, uid, consents=("Reminders",))
     bot.emulator.fail_next(
-        "sendMessage", status=429, description="Too Many Requests: retry after 3",
-        retry_after=3, times=6,
+        "sendMessage",
+        status=429,
+        description="Too Many Requests: retry after 3",
+        retry_after=3,
+        times=6,
     )
     delivery, timer = make_delivery(bot, sender)
     bot.clock.set(DUE + timedelta(seconds=1))
@@ -135,7 +140,9 @@ async def test_a_403_deactivates_reminders_until_start(bot: Harness, sender: Bot
     assert user is not None and not user.blocked
 
 
-async def test_restart_after_90_minutes_sends_the_missed_prompt_once(bot: Harness, sender: Bot) -> None:
+async def test_restart_after_90_minutes_sends_the_missed_prompt_once(
+    bot: Harness, sender: Bot
+) -> None:
     await onboard(bot, 85, consents=("Reminders",))
     bot.clock.set(DUE + timedelta(minutes=90))
     delivery, _ = make_delivery(bot, sender)  # a fresh process after downtime
@@ -151,11 +158,13 @@ async def test_restart_after_3_hours_skips_and_records_it(bot: Harness, sender: 
     delivery, _ = make_delivery(bot, sender)
     report = await delivery.tick()
     assert report.skipped == 1 and prompts(bot, 86) == []
-    (kind, _, outcome, reason, _), = await bot.services.db().deliveries(86)
+    ((_, _, outcome, reason, _),) = await bot.services.db().deliveries(86)
     assert outcome == "skipped" and reason is not None and "missed by 180 min" in reason
 
 
-async def test_a_kill_between_send_and_record_leaves_no_duplicate(bot: Harness, sender: Bot) -> None:
+async def test_a_kill_between_send_and_record_leaves_no_duplicate(
+    bot: Harness, sender: Bot
+) -> None:
     await onboard(bot, 87, consents=("Reminders",))
     bot.clock.set(DUE + timedelta(seconds=1))
     db = bot.services.db()
@@ -169,7 +178,7 @@ async def test_a_kill_between_send_and_record_leaves_no_duplicate(bot: Harness, 
     report = await delivery.tick()
     assert report.recovered == 1 and report.sent == 0
     assert len(prompts(bot, 87)) == 1
-    (_, _, outcome, reason, _), = await db.deliveries(87)
+    ((_, _, outcome, reason, _),) = await db.deliveries(87)
     assert outcome == "failed" and reason is not None and "not resent" in reason
     assert (await db.schedules(87))[0].state == "idle"
 
@@ -187,7 +196,9 @@ async def test_snooze_sends_one_extra_prompt_an_hour_later(bot: Harness, sender:
     assert schedule.next_due_at == int((DUE + timedelta(days=1)).timestamp())
 
 
-async def test_three_unanswered_prompts_slow_down_and_say_so_once(bot: Harness, sender: Bot) -> None:
+async def test_three_unanswered_prompts_slow_down_and_say_so_once(
+    bot: Harness, sender: Bot
+) -> None:
     await onboard(bot, 89, consents=("Reminders",))
     delivery, _ = make_delivery(bot, sender)
     for day in range(3):
@@ -198,3 +209,79 @@ async def test_three_unanswered_prompts_slow_down_and_say_so_once(bot: Harness, 
     schedule = (await bot.services.db().schedules(89))[0]
     assert schedule.slowed
     assert schedule.next_due_at == int((DUE + timedelta(days=4)).timestamp())
+
+
+async def test_days_and_a_meditation_prompt_from_settings(bot: Harness, sender: Bot) -> None:
+    await onboard(bot, 90, consents=("Reminders",))
+    settings_msg = [m for m in await bot.say(90, "/settings") if buttons(m)][-1]
+    await bot.press(90, settings_msg, "Days")
+    assert "weekdays" in text_of(await bot.say(90, "weekdays"))
+    settings_msg = [m for m in await bot.say(90, "/settings") if buttons(m)][-1]
+    menu = [m for m in await bot.press(90, settings_msg, "Meditation") if buttons(m)][-1]
+    assert "21:30" in text_of(await bot.press(90, menu, "21:30"))
+    schedules = {s.kind: s for s in await bot.services.db().schedules(90)}
+    assert schedules["meditation"].local_time == "21:30"
+    assert schedules["checkin"].days == 0b0011111
+    # A week of ticks at 19:30 and 21:30 Berlin time (18:30 and 20:30 UTC), Mon 2 to Sun 8 March.
+    delivery, _ = make_delivery(bot, sender)
+    sent_on: dict[int, int] = {}
+    for day in range(2, 9):
+        for hour in (18, 20):
+            bot.clock.set(datetime(2026, 3, day, hour, 30, 5, tzinfo=UTC))
+            sent_on[day] = sent_on.get(day, 0) + (await delivery.tick()).sent
+            latest = bot.emulator.messages_to(90)[-1]
+            if "How are you feeling today" in latest.text:
+                await bot.press(90, latest, "3")  # answered, so no slow-down kicks in
+    # Monday to Friday: a check-in and a meditation prompt; nothing at the weekend.
+    assert sent_on == {2: 2, 3: 2, 4: 2, 5: 2, 6: 2, 7: 0, 8: 0}
+    med = [m for m in bot.emulator.messages_to(90) if "A small pause for you" in m.text]
+    assert len(med) == 5 and any("Start" in label for label, _ in buttons(med[0]))
+
+
+async def test_weekly_summary_arrives_with_a_chart(bot: Harness, sender: Bot) -> None:
+    await onboard(bot, 91, consents=("Reminders", "Progress"))
+    for mood in (2, 3, 4):
+        m = [x for x in await bot.say(91, "/checkin") if buttons(x)][-1]
+        await bot.press(91, m, str(mood))
+        bot.clock.advance(hours=20)
+    settings_msg = [m for m in await bot.say(91, "/settings") if buttons(m)][-1]
+    menu = [m for m in await bot.press(91, settings_msg, "Weekly") if buttons(m)][-1]
+    assert "Sun" in text_of(await bot.press(91, menu, "Sun"))
+    delivery, _ = make_delivery(bot, sender)
+    # Sunday 2026-03-08 18:00 in Berlin is 17:00 UTC.
+    bot.clock.set(datetime(2026, 3, 8, 17, 0, 5, tzinfo=UTC))
+    report = await delivery.tick()
+    assert report.weekly == 1
+    photo = bot.emulator.messages_to(91)[-1]
+    assert photo.photo is not None and photo.photo[:4] == b"\x89PNG"
+    assert "checked in 3 times" in (photo.caption or "")
+    user = await bot.services.db().get_user(91)
+    assert user is not None and user.weekly_due_at == int(
+        datetime(2026, 3, 15, 17, 0, tzinfo=UTC).timestamp()
+    )
+
+
+async def test_journal_text_expires_after_the_retention_period(bot: Harness, sender: Bot) -> None:
+    await onboard(bot, 92, consents=("Journal",))
+    m = [x for x in await bot.say(92, "/checkin") if buttons(x)][-1]
+    await bot.press(92, m, "3")
+    await bot.say(92, "old words")
+    delivery, _ = make_delivery(bot, sender)
+    bot.clock.advance(days=89)
+    await delivery.tick()
+    assert len(await bot.services.db().journal(92)) == 1
+    bot.clock.advance(days=2)
+    report = await delivery.tick()
+    assert report.expired == 1 and await bot.services.db().journal(92) == []
+
+
+async def test_crisis_follow_up_the_next_day_with_reminder_consent(bot: Harness, sender: Bot) -> None:
+    await onboard(bot, 93, consents=("Reminders",))
+    await bot.say(93, "I want to end my life")
+    delivery, _ = make_delivery(bot, sender)
+    bot.clock.advance(hours=23)
+    assert (await delivery.tick()).followups == 0
+    bot.clock.advance(hours=2)
+    assert (await delivery.tick()).followups == 1
+    assert "thinking of you" in bot.emulator.messages_to(93)[-1].text
+    assert (await delivery.tick()).followups == 0

@@ -1,0 +1,76 @@
+"""Mood charts as PNG, rendered with matplotlib's Agg backend off the event loop.
+
+The object-oriented API (Figure + FigureCanvasAgg) is used instead of pyplot: it keeps no
+global state, so rendering in a worker thread is safe.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+from collections.abc import Sequence
+from datetime import date, timedelta
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+MOOD_NAMES = {1: "Very low", 2: "Low", 3: "Okay", 4: "Good", 5: "Great"}
+LINE = "#3b7a8c"
+FILL = "#cfe6ec"
+
+
+def render_mood_chart(
+    points: Sequence[tuple[date, int]], *, end: date, days: int = 30, title: str | None = None
+) -> bytes:
+    """A PNG of daily moods over the last `days` days (the day's average when several)."""
+    start = end - timedelta(days=days - 1)
+    by_day: dict[date, list[int]] = {}
+    for day, mood in points:
+        if start <= day <= end:
+            by_day.setdefault(day, []).append(mood)
+    xs = sorted(by_day)
+    ys = [sum(by_day[d]) / len(by_day[d]) for d in xs]
+
+    fig = Figure(figsize=(6.4, 4.0), dpi=150)
+    FigureCanvasAgg(fig)
+    ax = fig.add_subplot(1, 1, 1)
+    if xs:
+        ax.fill_between(xs, ys, 0.8, color=FILL, alpha=0.6, linewidth=0)
+        ax.plot(xs, ys, color=LINE, linewidth=2.2, marker="o", markersize=5)
+    else:
+        ax.text(
+            0.5,
+            0.5,
+            "No check-ins in these days yet",
+            ha="center",
+            va="center",
+            transform=ax.transAxes,
+            fontsize=12,
+            color="#666666",
+        )
+    ax.set_ylim(0.8, 5.2)
+    ax.set_yticks(list(MOOD_NAMES))
+    ax.set_yticklabels([f"{k} {v}" for k, v in MOOD_NAMES.items()], fontsize=10)
+    ax.set_xlim(start - timedelta(days=0.5), end + timedelta(days=0.5))
+    ticks = [start + timedelta(days=i) for i in range(0, days, max(1, days // 6))]
+    ax.set_xticks(ticks)
+    ax.set_xticklabels([d.strftime("%d %b") for d in ticks], fontsize=9)
+    ax.grid(axis="y", color="#e5e5e5")
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    ax.set_title(title or f"Your mood, last {days} days", fontsize=13, loc="left")
+    fig.tight_layout()
+    out = io.BytesIO()
+    fig.savefig(out, format="png")
+    return out.getvalue()
+
+
+async def mood_chart_png(
+    points: Sequence[tuple[date, int]], *, end: date, days: int = 30, title: str | None = None
+) -> bytes:
+    """Render in a worker thread so the event loop keeps serving other users."""
+    return await asyncio.to_thread(render_mood_chart, points, end=end, days=days, title=title)

@@ -1,0 +1,80 @@
+"""/progress (lessons per step, a forgiving streak, a mood chart) and /stats for operators."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from telegram import InputFile, Update
+
+from bot import texts
+from bot.charts import mood_chart_png
+from bot.progress import lessons_per_step, progress_bar, streak
+from handlers.common import Context, local_now, reply, services
+
+
+async def progress_command(update: Update, context: Context) -> None:
+    svc = services(context)
+    tg_user, chat = update.effective_user, update.effective_chat
+    assert tg_user is not None and chat is not None
+    user = await svc.db().get_user(tg_user.id)
+    if user is None or not user.consent_progress:
+        await reply(
+            update,
+            "Progress is off, so I haven't kept any lessons or moods. You can switch it on "
+            "in /privacy whenever you like.",
+        )
+        return
+    db = svc.db()
+    today = local_now(svc.now(), user.tz).date()
+    done = await db.lessons_done(user.user_id)
+    tracks = [(t.id, t.title, [lesson.id for lesson in t.lessons]) for t in svc.library.tracks]
+    lines = ["Your progress 🌱", ""]
+    for step in lessons_per_step(tracks, done):
+        lines.append(
+            f"{progress_bar(step.done, step.total)} {step.title}: {step.done}/{step.total}"
+        )
+    dates = [date.fromisoformat(d) for d in await db.checkin_dates(user.user_id)]
+    run = streak(dates, today)
+    lines.append("")
+    if run.days:
+        lines.append(
+            f"Check-in streak: {run.days} day{'s' if run.days != 1 else ''}. "
+            "Up to two missed days a week never break it."
+        )
+    lines.append(f"Check-ins in the last 30 days: {run.checkins_last_30}.")
+    await reply(update, "\n".join(lines))
+    since = int((svc.now() - timedelta(days=31)).timestamp())
+    points = [
+        (date.fromisoformat(d), mood) for _, d, mood in await db.moods_since(user.user_id, since)
+    ]
+    png = await mood_chart_png(points, end=today)
+    await chat.send_photo(
+        InputFile(png, filename="mood.png"), caption="Your mood over the last 30 days"
+    )
+
+
+async def stats_command(update: Update, context: Context) -> None:
+    """Aggregate counts for operators; never anything about one person."""
+    svc = services(context)
+    tg_user = update.effective_user
+    if tg_user is None or tg_user.id not in svc.settings.admin_ids:
+        await reply(update, texts.UNKNOWN_COMMAND)
+        return
+    stats = await svc.db().aggregate_stats(svc.now_s())
+    counters: dict[str, dict[str, int]] = stats["counters"]
+    weeks: dict[str, int] = {}
+    for day, names in counters.items():
+        week = date.fromisoformat(day).strftime("%G-W%V")
+        weeks[week] = weeks.get(week, 0) + names.get("crisis", 0)
+    per_day = stats["checkins_per_day"]
+    lines = [
+        "trustbot, aggregate counts only:",
+        f"Users: {stats['users']} (reminders {stats['consent_reminders']}, progress "
+        f"{stats['consent_progress']}, journal {stats['consent_journal']}, paused "
+        f"{stats['paused']}, blocked {stats['blocked']})",
+        "Check-ins per day (stored with consent), last 7 days: "
+        + (", ".join(f"{d[5:]}: {n}" for d, n in list(per_day.items())[-7:]) or "none"),
+        "Crisis responses per week: "
+        + (", ".join(f"{w}: {n}" for w, n in sorted(weeks.items())[-4:]) or "none"),
+    ]
+    await reply(update, "\n".join(lines))
