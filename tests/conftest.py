@@ -8,6 +8,7 @@ the emulator over real HTTP on 127.0.0.1. `Harness.say`/`press` wait until the a
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -19,6 +20,7 @@ from telegram.ext import Application
 
 from bot.app import build_application
 from bot.config import load_settings
+from bot.logs import configure_logging
 from bot.emulator import BotAPIEmulator, SentMessage
 from bot.services import Services
 
@@ -64,6 +66,7 @@ class Harness:
     clock: FakeClock
     db_path: Path
     seen: dict[int, int] = field(default_factory=dict)
+    user_texts: list[str] = field(default_factory=list)
 
     @property
     def services(self) -> Services:
@@ -89,6 +92,7 @@ class Harness:
     async def say(self, user_id: int, text: str, **kwargs: Any) -> list[SentMessage]:
         """The user sends `text`; returns every message the bot sent in answer."""
         self.new_messages(kwargs.get("chat_id") or user_id)
+        self.user_texts.append(text)
         update = self.emulator.send_message(user_id, text, **kwargs)
         await self.processed(update)
         return self.new_messages(kwargs.get("chat_id") or user_id)
@@ -108,6 +112,10 @@ class Harness:
 
     async def inject(self, update: dict[str, Any], chat_id: int) -> list[SentMessage]:
         self.new_messages(chat_id)
+        for kind in ("message", "edited_message"):
+            text = (update.get(kind) or {}).get("text")
+            if text:
+                self.user_texts.append(text)
         await self.processed(update)
         return self.new_messages(chat_id)
 
@@ -188,10 +196,40 @@ async def stop_bot(harness: Harness) -> None:
         await app.post_shutdown(app)
 
 
+class Capture(logging.Handler):
+    """Everything logged, formatted as an operator would see it (tracebacks included)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.lines: list[str] = []
+        self.setFormatter(logging.Formatter("%(name)s %(levelname)s %(message)s"))
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(self.format(record))
+
+
 @pytest.fixture
 async def bot(emulator: BotAPIEmulator, clock: FakeClock, tmp_path: Path) -> AsyncIterator[Harness]:
+    """The production bot, with logging as `trustbot run --log-level DEBUG` sets it up.
+
+    After every end-to-end test, every log line is searched for the texts the user sent
+    and for the bot token: neither may ever appear (issue 5).
+    """
+    capture = Capture()
+    root = logging.getLogger()
+    old_level = root.level
+    root.addHandler(capture)
+    configure_logging(logging.DEBUG, emulator.token, handlers=[capture])
     harness = await start_bot(emulator, clock, tmp_path / "trustbot.sqlite3")
     try:
         yield harness
     finally:
         await stop_bot(harness)
+        root.removeHandler(capture)
+        root.setLevel(old_level)
+    secret = emulator.token.split(":", 1)[1]
+    leaks = [line for line in capture.lines if secret in line]
+    assert not leaks, f"the bot token appears in {len(leaks)} log line(s)"
+    for text in {t for t in harness.user_texts if len(t) >= 8 and not t.startswith("/")}:
+        leaked = [line[:80] for line in capture.lines if text in line]
+        assert not leaked, f"a user's text appears in the logs: {leaked[:2]}"
