@@ -40,15 +40,24 @@ class RedactTokens(logging.Filter):
 
 
 def setup_logging(level: int, token: str | None = None) -> None:
-    root = logging.getLogger()
-    root.setLevel(level)
-    if not any(isinstance(f, RedactTokens) for h in root.handlers for f in h.filters):
-        handler = logging.StreamHandler()
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-        root.addHandler(handler)
-    for handler in root.handlers:
+    """Production logging: one stderr handler, redacted, with the noisy libraries quietened."""
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logging.getLogger().addHandler(handler)
+    configure_logging(level, token, handlers=[handler])
+
+
+def configure_logging(level: int, token: str | None, *, handlers: list[logging.Handler]) -> None:
+    """Set levels and filters; shared by production and by the logging test."""
+    logging.getLogger().setLevel(level)
+    for handler in handlers:
         handler.addFilter(RedactTokens((token,) if token else ()))
     install_quiet_http()
+    # PTB's DEBUG records carry whole updates and request parameters, i.e. message text;
+    # aiosqlite's carry every SQL parameter. Our own DEBUG stays available; theirs is capped
+    # at INFO whatever the level.
+    for name in ("telegram", "apscheduler", "aiosqlite"):
+        logging.getLogger(name).setLevel(max(level, logging.INFO))
 
 
 def install_quiet_http() -> None:
