@@ -130,6 +130,10 @@ def buttons(message: SentMessage) -> list[tuple[str, str]]:
 
 
 def button_data(message: SentMessage, label_part: str) -> str:
+    """The button whose label is exactly `label_part`, else the first that contains it."""
+    for label, data in buttons(message):
+        if label == label_part:
+            return data
     for label, data in buttons(message):
         if label_part.lower() in label.lower():
             return data
