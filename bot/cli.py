@@ -30,6 +30,9 @@ def main(argv: list[str] | None = None) -> int:
     content_sub = content.add_subparsers(dest="content_command", required=True)
     content_sub.add_parser("check", help="validate every content file")
     sub.add_parser("triage", help="JSON lines in, triage levels out (offline evaluation)")
+    key = sub.add_parser("key", help="the journal encryption key")
+    key_sub = key.add_subparsers(dest="key_command", required=True)
+    key_sub.add_parser("rotate", help="re-encrypt the journal with a new key")
     args = parser.parse_args(argv)
 
     if args.command == "content":
@@ -41,6 +44,8 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as exc:
         print(exc, file=sys.stderr)
         return 2
+    if args.command == "key":
+        return asyncio.run(rotate_key(settings, sys.stdout))
     command = args.command or ("run" if settings.token else "demo")
     if command == "run":
         if not settings.token:
@@ -68,6 +73,42 @@ def run(settings: Settings) -> int:
     except InvalidToken:
         print("Telegram refused the bot token. Check TELEGRAM_BOT_TOKEN.", file=sys.stderr)
         return 2
+    return 0
+
+
+async def rotate_key(settings: Settings, out: TextIO) -> int:
+    """Re-encrypt every journal entry with a fresh key.
+
+    With a key file, the new key is written beside it first (`trustbot.key.new`, 0600), the
+    journal is re-sealed in one transaction, and only then does the new file replace the
+    old one; a crash in between leaves both files, and the old key still opens everything.
+    With TRUSTBOT_DATA_KEY, the new key is printed for the operator to put in its place.
+    """
+    import os
+
+    from bot.crypto import KEY_FILE_NAME, Sealer, _decode_key, load_or_create_key, new_key_text
+    from bot.storage import Storage
+
+    env_key = settings.data_key.get_secret_value() if settings.data_key else None
+    old = load_or_create_key(env_key, settings.db_path)
+    new_text = new_key_text()
+    key_path = settings.db_path.parent / KEY_FILE_NAME
+    pending = key_path.with_name(KEY_FILE_NAME + ".new")
+    if env_key is None:
+        fd = os.open(pending, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="ascii") as handle:
+            handle.write(new_text + "\n")
+    store = await Storage.open(settings.db_path, Sealer(old))
+    try:
+        count = await store.reseal_journal(Sealer(_decode_key(new_text)))
+    finally:
+        await store.close()
+    if env_key is None:
+        os.replace(pending, key_path)
+        print(f"Re-encrypted {count} journal entries; the new key is in {key_path}.", file=out)
+    else:
+        print(f"Re-encrypted {count} journal entries. Set this as TRUSTBOT_DATA_KEY now:", file=out)
+        print(new_text, file=out)
     return 0
 
 

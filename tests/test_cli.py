@@ -1,0 +1,95 @@
+"""The command line: content check, triage over JSON lines, and the terminal demo."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from bot.cli import content_check, triage_stream
+from bot.demo import run_demo
+
+
+def test_content_check_passes_on_the_shipped_content() -> None:
+    out = io.StringIO()
+    assert content_check(out) == 0
+    assert "Content is fine" in out.getvalue()
+
+
+def test_content_check_lists_problems_and_exits_1(tmp_path: Path) -> None:
+    root = tmp_path / "content"
+    (root / "lessons").mkdir(parents=True)
+    (root / "lessons" / "intro.yaml").write_text("id: intro\norder: 0\n", encoding="utf-8")
+    out = io.StringIO()
+    assert content_check(out, root) == 1
+    text = out.getvalue()
+    assert "problem(s)" in text and "intro.yaml" in text
+
+
+def test_triage_stream_reads_and_writes_json_lines() -> None:
+    inp = io.StringIO(
+        json.dumps({"id": 1, "text": "I want to end my life"}) + "\n"
+        + json.dumps({"id": "b", "text": "lovely walk in the park today"}) + "\n"
+    )
+    out = io.StringIO()
+    assert triage_stream(inp, out) == 0
+    rows = [json.loads(line) for line in out.getvalue().splitlines()]
+    assert [r["id"] for r in rows] == [1, "b"]
+    assert rows[0]["level"] == "crisis" and rows[1]["level"] == "none"
+    assert all(isinstance(r["reasons"], list) for r in rows)
+
+
+def test_triage_stream_reports_bad_lines(capsys: pytest.CaptureFixture[str]) -> None:
+    out = io.StringIO()
+    assert triage_stream(io.StringIO("not json\n"), out) == 1
+    assert "line 1" in capsys.readouterr().err and out.getvalue() == ""
+
+
+async def test_demo_answers_start_lesson_checkin_meditate_and_sos() -> None:
+    script = "\n".join(["/start", "1", "/lesson", "/checkin", "3", "/meditate", "/sos", "/quit"])
+    out = io.StringIO()
+    assert await run_demo(user_id=5, inp=io.StringIO(script + "\n"), out=out) == 0
+    screen = out.getvalue()
+    assert "not a therapist" in screen  # /start
+    assert "(you pressed: Yes, 16 or older)" in screen and "What may I keep" in screen
+    assert "Which part would you like to explore" in screen  # /lesson without progress
+    assert "How are you feeling right now" in screen and "(you pressed: 3 😐 Okay)" in screen
+    assert "Which practice would you like" in screen  # /meditate
+    assert "988" in screen and "findahelpline.com" in screen  # /sos
+    assert "[1]" in screen and "Goodbye" in screen
+
+
+async def test_key_rotation_reseals_the_journal_and_replaces_the_key_file(tmp_path: Path) -> None:
+
+
+    from bot.cli import rotate_key
+    from bot.config import load_settings
+    from bot.crypto import KeyError_, Sealer, load_or_create_key
+    from bot.storage import Storage
+
+    db_path = tmp_path / "trustbot.sqlite3"
+    old_key = load_or_create_key(None, db_path)
+    store = await Storage.open(db_path, Sealer(old_key))
+    await store.ensure_user(1, 1, 0)
+    await store.add_journal(1, "checkin", "kept through rotation", 10)
+    await store.close()
+    settings = load_settings(_env_file=None, TRUSTBOT_DB_PATH=db_path)
+    out = io.StringIO()
+    assert await rotate_key(settings, out) == 0
+    new_key = load_or_create_key(None, db_path)
+    assert new_key != old_key and "Re-encrypted 1" in out.getvalue()
+    assert oct((tmp_path / "trustbot.key").stat().st_mode & 0o777) == "0o600"
+    store = await Storage.open(db_path, Sealer(new_key))
+    try:
+        assert [e.text for e in await store.journal(1)] == ["kept through rotation"]
+    finally:
+        await store.close()
+    with pytest.raises(KeyError_):  # the old key no longer opens anything
+        stale = await Storage.open(db_path, Sealer(old_key))
+        try:
+            await stale.journal(1)
+        finally:
+            await stale.close()
+
