@@ -39,6 +39,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import gc
+import importlib
 import json
 import math
 import os
@@ -345,8 +346,21 @@ def bench_settings(emu: dict[str, Any], db: Path) -> Any:
     # environment apply here exactly as in production.
     return load_settings(
         _env_file=None,
-        TELEGRAM_BOT_TOKEN=emu["token"], TELEGRAM_API_BASE_URL=emu["base_url"], TRUSTBOT_DB_PATH=db
+        TELEGRAM_BOT_TOKEN=emu["token"],
+        TELEGRAM_API_BASE_URL=emu["base_url"],
+        TRUSTBOT_DB_PATH=db,
     )
+
+
+def import_the_running_bot() -> None:
+    """Import the modules the delivery tick imports lazily, as a running trustbot already has.
+
+    ``Delivery._weekly`` imports bot.charts (matplotlib: ~0.6 s and ~45 MB) on the first tick;
+    in the real process handlers/progress.py has loaded it at start-up, so a one-off import
+    would otherwise be mistaken for the scheduler's start-up time and memory.
+    """
+    for module in ("bot.charts", "bot.progress", "bot.safety"):
+        importlib.import_module(module)
 
 
 class FixedClock:
@@ -402,6 +416,7 @@ async def serve_emulator(chats: list[int]) -> None:
 
 
 async def measure_ours(n: int, db: Path, emu: dict[str, Any]) -> dict[str, Any]:
+    import_the_running_bot()
     settings = bench_settings(emu, db)
     library, resources = load_library(), load_resources()
     clock = FixedClock(RUSH - timedelta(seconds=30))
@@ -491,6 +506,7 @@ async def measure_ours(n: int, db: Path, emu: dict[str, Any]) -> dict[str, Any]:
 
 
 async def measure_baseline(n: int, emu: dict[str, Any]) -> dict[str, Any]:
+    import_the_running_bot()
     settings = bench_settings(emu, Path(tempfile.gettempdir()) / "unused.sqlite3")
     zones = [ZoneInfo(zone) for zone, _ in ZONES]
     specs = []
@@ -593,6 +609,7 @@ async def measure_baseline(n: int, emu: dict[str, Any]) -> dict[str, Any]:
 
 async def measure_send_only(count: int, emu: dict[str, Any]) -> dict[str, Any]:
     """The same prompts through the same Bot and pacer, with no scheduler: the shared floor."""
+    import_the_running_bot()
     settings = bench_settings(emu, Path(tempfile.gettempdir()) / "unused.sqlite3")
     sender = Bot(emu["token"], base_url=emu["base_url"])
     await sender.initialize()
@@ -708,9 +725,7 @@ def fmt(value: Any, digits: int = 1) -> str:
 
 def print_table(n: int, ours: dict[str, Any], base: dict[str, Any] | None) -> None:
     b = base or {}
-    ratio = (
-        b["cpu_per_due_user_us"] / ours["cpu_per_due_user_us"] if base is not None else None
-    )
+    ratio = b["cpu_per_due_user_us"] / ours["cpu_per_due_user_us"] if base is not None else None
     rows: list[tuple[str, Any, Any, str]] = [
         ("start-up (ms)", ours["startup_ms"], b.get("startup_ms"), "< 50"),
         ("  + Storage.open (ms)", ours["storage_open_ms"], None, ""),
@@ -722,15 +737,23 @@ def print_table(n: int, ours: dict[str, Any], base: dict[str, Any] | None) -> No
             b.get("extra_rss_after_burst_mb"),
             "",
         ),
-        ("delivered / due", f"{ours['delivered']:,}/{ours['due']:,}",
-         f"{b['delivered']:,}/{b['due']:,}" if base else None, "all"),
+        (
+            "delivered / due",
+            f"{ours['delivered']:,}/{ours['due']:,}",
+            f"{b['delivered']:,}/{b['due']:,}" if base else None,
+            "all",
+        ),
         ("CPU per due user (us)", ours["cpu_per_due_user_us"], b.get("cpu_per_due_user_us"), ""),
         ("CPU ratio baseline/ours", ratio, None, ">= 5"),
         ("rush wall time (s)", ours["burst_wall_s"], b.get("burst_wall_s"), ""),
         ("max loop stall (ms)", ours["max_stall_ms"], b.get("max_stall_ms"), "< 50"),
         ("violations", ours["violations"], b.get("violations"), "0"),
-        ("duplicates", ours["emulator"]["duplicates"],
-         b["emulator"]["duplicates"] if base else None, "0"),
+        (
+            "duplicates",
+            ours["emulator"]["duplicates"],
+            b["emulator"]["duplicates"] if base else None,
+            "0",
+        ),
         ("missing", ours["emulator"]["missing"], b["emulator"]["missing"] if base else None, "0"),
         ("virtual drain at rate (s)", ours["virtual_drain_s"], b.get("virtual_drain_s"), ""),
         ("jobs started > 1 s late", None, b.get("late_over_1s"), ""),
@@ -740,16 +763,20 @@ def print_table(n: int, ours: dict[str, Any], base: dict[str, Any] | None) -> No
     for name, mine, theirs, target in rows:
         print(f"{name:<32}{fmt(mine):>14}{fmt(theirs):>14}  {target}")
     if base is None:
-        print(f"(baseline not run above {BASELINE_MAX_USERS:,} users: adding the jobs alone takes "
-              "minutes and gigabytes)")
+        print(
+            f"(baseline not run above {BASELINE_MAX_USERS:,} users: adding the jobs alone takes "
+            "minutes and gigabytes)"
+        )
 
 
 def orchestrate(sizes: list[int], budget_s: float, json_path: Path | None) -> int:
     started = time.perf_counter()
     info = machine()
     print(f"trustbot fan-out benchmark, {info['date']}")
-    print(f"{info['nproc']} CPUs ({info['cpu']}), Python {info['python']}, SQLite "
-          f"{info['sqlite']}, " + ", ".join(f"{k} {v}" for k, v in info["versions"].items()))
+    print(
+        f"{info['nproc']} CPUs ({info['cpu']}), Python {info['python']}, SQLite "
+        f"{info['sqlite']}, " + ", ".join(f"{k} {v}" for k, v in info["versions"].items())
+    )
     results: dict[str, Any] = {"machine": info, "sizes": {}, "skipped": []}
     per_due_wall: float | None = None
     with tempfile.TemporaryDirectory(prefix="trustbot-fanout-") as tmp:
@@ -762,16 +789,21 @@ def orchestrate(sizes: list[int], budget_s: float, json_path: Path | None) -> in
             if per_due_wall is not None:
                 estimate = per_due_wall * len(due_chats(n)) * 1.3
                 if elapsed + estimate > budget_s:
-                    note = (f"N={n:,} skipped: estimated {estimate:.0f} s would exceed the "
-                            f"{budget_s:.0f} s budget ({elapsed:.0f} s used)")
+                    note = (
+                        f"N={n:,} skipped: estimated {estimate:.0f} s would exceed the "
+                        f"{budget_s:.0f} s budget ({elapsed:.0f} s used)"
+                    )
                     print("\n" + note)
                     results["skipped"].append(note)
                     continue
             t_n = time.perf_counter()
             db = Path(tmp) / f"users-{n}.sqlite3"
             build = build_database(db, n)
-            print(f"\n[{n:,} users: database built in {build['build_s']:.1f} s, "
-                  f"{build['db_mb']:.0f} MB]", flush=True)
+            print(
+                f"\n[{n:,} users: database built in {build['build_s']:.1f} s, "
+                f"{build['db_mb']:.0f} MB]",
+                flush=True,
+            )
             ours = run_child(
                 ["ours", "--users", str(n), "--db", str(db)], f"due:{n}", timeout=budget_s
             )
@@ -816,15 +848,20 @@ def run_send_only() -> dict[str, Any]:
 
 def print_send_only(send_only: dict[str, Any], at_100k: dict[str, Any] | None) -> None:
     floor = send_only["cpu_per_due_user_us"]
-    print(f"\nsends alone (same Bot, same pacer, no scheduler), {send_only['delivered']:,} "
-          f"prompts: {floor:,.0f} us CPU each, max stall {send_only['max_stall_ms']:.1f} ms, "
-          f"violations {send_only['violations']}")
+    print(
+        f"\nsends alone (same Bot, same pacer, no scheduler), {send_only['delivered']:,} "
+        f"prompts: {floor:,.0f} us CPU each, max stall {send_only['max_stall_ms']:.1f} ms, "
+        f"violations {send_only['violations']}"
+    )
     if at_100k is not None and at_100k["baseline"] is not None:
         ours = at_100k["ours"]["cpu_per_due_user_us"] - floor
         base = at_100k["baseline"]["cpu_per_due_user_us"] - floor
-        print(f"scheduling overhead per due user at 100,000 (CPU minus that floor): ours "
-              f"{ours:,.0f} us, baseline {base:,.0f} us, ratio {base / ours:.2f}"
-              if ours > 0 else "scheduling overhead: ours is within the noise of the floor")
+        print(
+            f"scheduling overhead per due user at 100,000 (CPU minus that floor): ours "
+            f"{ours:,.0f} us, baseline {base:,.0f} us, ratio {base / ours:.2f}"
+            if ours > 0
+            else "scheduling overhead: ours is within the noise of the floor"
+        )
 
 
 def main(argv: list[str] | None = None) -> int:

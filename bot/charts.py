@@ -18,6 +18,12 @@ matplotlib.use("Agg")
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+
+def _x(day: date) -> float:
+    """Days as plain numbers on the x axis (ticks and labels are set explicitly)."""
+    return float(day.toordinal())
+
+
 MOOD_NAMES = {1: "Very low", 2: "Low", 3: "Okay", 4: "Good", 5: "Great"}
 LINE = "#3b7a8c"
 FILL = "#cfe6ec"
@@ -32,8 +38,9 @@ def render_mood_chart(
     for day, mood in points:
         if start <= day <= end:
             by_day.setdefault(day, []).append(mood)
-    xs = sorted(by_day)
-    ys = [sum(by_day[d]) / len(by_day[d]) for d in xs]
+    days_sorted = sorted(by_day)
+    xs = [_x(d) for d in days_sorted]
+    ys = [sum(by_day[d]) / len(by_day[d]) for d in days_sorted]
 
     fig = Figure(figsize=(6.4, 4.0), dpi=150)
     FigureCanvasAgg(fig)
@@ -55,9 +62,9 @@ def render_mood_chart(
     ax.set_ylim(0.8, 5.2)
     ax.set_yticks(list(MOOD_NAMES))
     ax.set_yticklabels([f"{k} {v}" for k, v in MOOD_NAMES.items()], fontsize=10)
-    ax.set_xlim(start - timedelta(days=0.5), end + timedelta(days=0.5))
+    ax.set_xlim(_x(start) - 0.5, _x(end) + 0.5)
     ticks = [start + timedelta(days=i) for i in range(0, days, max(1, days // 6))]
-    ax.set_xticks(ticks)
+    ax.set_xticks([_x(d) for d in ticks])
     ax.set_xticklabels([d.strftime("%d %b") for d in ticks], fontsize=9)
     ax.grid(axis="y", color="#e5e5e5")
     for side in ("top", "right"):

@@ -5,7 +5,7 @@ sequential default can't serve a morning rush once the Bot API answers in ~50 ms
 PTB-NOTES.md). This processor keys every update by its user (or chat) and runs each key's updates
 one after another, while different users run in parallel up to `max_concurrent_updates`.
 
-The per-user lock is taken *before* a slot of the global semaphore, so one user's burst of
+The per-user lock is taken *before* a slot of the concurrency limit, so one user's burst of
 twenty messages waits on its own lock instead of occupying twenty slots that others need.
 asyncio.Lock wakes waiters first-in first-out, and PTB creates the tasks in arrival order, so
 arrival order is processing order for each user.
@@ -34,16 +34,21 @@ def update_key(update: object) -> int | None:
 class PerUserUpdateProcessor(BaseUpdateProcessor):
     """Parallel across users, strictly ordered within one user."""
 
+    # PTB's own semaphore (taken before do_process_update) only bounds how many updates may
+    # wait here at once; the real concurrency limit is `_slots`, taken after the user's lock.
+    BACKLOG = 10_000
+
     def __init__(self, max_concurrent_updates: int) -> None:
-        super().__init__(max_concurrent_updates)
+        super().__init__(self.BACKLOG)
+        self.limit = max_concurrent_updates
+        self._slots = asyncio.BoundedSemaphore(max_concurrent_updates)
         self._locks: dict[int, asyncio.Lock] = {}
         self._waiting: dict[int, int] = {}
-        self._global = asyncio.BoundedSemaphore(max_concurrent_updates)
 
-    async def process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+    async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         key = update_key(update)
         if key is None:
-            async with self._global:
+            async with self._slots:
                 await coroutine
             return
         lock = self._locks.get(key)
@@ -51,7 +56,7 @@ class PerUserUpdateProcessor(BaseUpdateProcessor):
             lock = self._locks[key] = asyncio.Lock()
         self._waiting[key] = self._waiting.get(key, 0) + 1
         try:
-            async with lock, self._global:
+            async with lock, self._slots:
                 await coroutine
         finally:
             # Forget idle users so the dict stays as small as the set of busy users.
@@ -62,9 +67,6 @@ class PerUserUpdateProcessor(BaseUpdateProcessor):
                 del self._waiting[key]
                 del self._locks[key]
 
-    async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
-        await coroutine  # not reached: process_update above does the work
-
     async def initialize(self) -> None:
         return None
 
@@ -72,5 +74,5 @@ class PerUserUpdateProcessor(BaseUpdateProcessor):
         return None
 
     @property
-    def current_concurrent_updates(self) -> int:
-        return sum(self._waiting.values())
+    def busy_users(self) -> int:
+        return len(self._waiting)

@@ -32,9 +32,7 @@ class RedactTokens(logging.Filter):
             record.msg, record.args = cleaned, None
         if record.exc_info and record.exc_info[1] is not None:
             exc = record.exc_info[1]
-            record.exc_text = self._clean(
-                logging.Formatter().formatException(record.exc_info)  # type: ignore[arg-type]
-            )
+            record.exc_text = self._clean(logging.Formatter().formatException(record.exc_info))
             del exc
         return True
 

@@ -473,11 +473,12 @@ class Storage:
         """Re-encrypt every journal entry with a new key, in one transaction (key rotation)."""
         async with self._write() as db:
             cur = await db.execute("SELECT id, user_id, body FROM journal")
-            rows = await cur.fetchall()
+            rows = list(await cur.fetchall())
             for entry_id, user_id, blob in rows:
                 text = self._sealer.open(int(user_id), blob)
                 await db.execute(
-                    "UPDATE journal SET body = ? WHERE id = ?", (new.seal(int(user_id), text), entry_id)
+                    "UPDATE journal SET body = ? WHERE id = ?",
+                    (new.seal(int(user_id), text), entry_id),
                 )
         self._sealer = new
         await self.checkpoint()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 from datetime import UTC, datetime
+from typing import Any
 
 from telegram import InputFile, Update
 
@@ -145,13 +146,12 @@ async def on_priv(update: Update, context: Context, cb: Callback) -> None:
         )
 
 
-def export_summary(data: dict[str, object]) -> str:
-    user = data.get("user") or {}
-    assert isinstance(user, dict)
+def export_summary(data: dict[str, Any]) -> str:
+    user: dict[str, Any] = data.get("user") or {}
     counts = {
         key: len(data.get(key) or [])
         for key in ("checkins", "lessons_done", "journal", "schedules", "deliveries")
-    }  # type: ignore[arg-type]
+    }
     return (
         "Here is everything I keep about you, as a file you can open in any text editor "
         "(JSON; its fields are described in the project's docs/privacy.md).\n\n"

@@ -20,8 +20,8 @@ from telegram.ext import Application
 
 from bot.app import build_application
 from bot.config import load_settings
-from bot.logs import configure_logging
 from bot.emulator import BotAPIEmulator, SentMessage
+from bot.logs import configure_logging
 from bot.services import Services
 
 

@@ -30,8 +30,10 @@ def test_content_check_lists_problems_and_exits_1(tmp_path: Path) -> None:
 
 def test_triage_stream_reads_and_writes_json_lines() -> None:
     inp = io.StringIO(
-        json.dumps({"id": 1, "text": "I want to end my life"}) + "\n"
-        + json.dumps({"id": "b", "text": "lovely walk in the park today"}) + "\n"
+        json.dumps({"id": 1, "text": "I want to end my life"})
+        + "\n"
+        + json.dumps({"id": "b", "text": "lovely walk in the park today"})
+        + "\n"
     )
     out = io.StringIO()
     assert triage_stream(inp, out) == 0
@@ -63,7 +65,6 @@ async def test_demo_answers_start_lesson_checkin_meditate_and_sos() -> None:
 
 async def test_key_rotation_reseals_the_journal_and_replaces_the_key_file(tmp_path: Path) -> None:
 
-
     from bot.cli import rotate_key
     from bot.config import load_settings
     from bot.crypto import KeyError_, Sealer, load_or_create_key
@@ -92,4 +93,3 @@ async def test_key_rotation_reseals_the_journal_and_replaces_the_key_file(tmp_pa
             await stale.journal(1)
         finally:
             await stale.close()
-

@@ -210,7 +210,7 @@ async def test_per_user_processor_keeps_each_users_order_and_runs_users_in_paral
     for uid, order in seen.items():
         assert order == sorted(order), f"user {uid} out of order: {order}"
     assert peak > 1  # different users really ran in parallel
-    assert processor.current_concurrent_updates == 0
+    assert processor.busy_users == 0
 
 
 # ------------------------------------------------------------------ logs

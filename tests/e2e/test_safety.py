@@ -90,4 +90,6 @@ async def test_one_im_fine_does_not_end_the_crisis_path(bot: Harness) -> None:
     crisis = (await bot.say(128, "I want to end my life"))[0]
     await bot.press(128, crisis, "I'm safe")
     replies = await bot.say(128, "everything feels very dark tonight")
-    assert replies and ("glad you told me" in replies[0].text or "Thank you for sharing" in replies[0].text)
+    assert replies and (
+        "glad you told me" in replies[0].text or "Thank you for sharing" in replies[0].text
+    )

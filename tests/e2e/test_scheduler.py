@@ -275,7 +275,9 @@ async def test_journal_text_expires_after_the_retention_period(bot: Harness, sen
     assert report.expired == 1 and await bot.services.db().journal(92) == []
 
 
-async def test_crisis_follow_up_the_next_day_with_reminder_consent(bot: Harness, sender: Bot) -> None:
+async def test_crisis_follow_up_the_next_day_with_reminder_consent(
+    bot: Harness, sender: Bot
+) -> None:
     await onboard(bot, 93, consents=("Reminders",))
     await bot.say(93, "I want to end my life")
     delivery, _ = make_delivery(bot, sender)
