@@ -55,6 +55,7 @@ CONSENT_LABELS = {
     "journal": "📓 Journal",
 }
 CONSENT_DONE = "Done"
+CONSENT_SAVED = "Saved. /privacy shows exactly what I keep, any time."
 CONSENT_NONE_CHOSEN = (
     "That's completely fine. I won't keep any of it. "
     "Lessons, meditations and /sos work just the same."

@@ -33,15 +33,48 @@ def button(label: str, action: str, *args: str | int) -> Button:
     return (label, encode(action, *args))
 
 
+TELEGRAM_TEXT_LIMIT = 4096
+
+
+def split_text(text: str, limit: int = TELEGRAM_TEXT_LIMIT) -> list[str]:
+    """Split a long text into messages Telegram accepts, at paragraph or line breaks if it
+    can, never losing a character. (Lengths are in UTF-16 units, as Telegram counts.)"""
+
+    def units(s: str) -> int:
+        return len(s.encode("utf-16-le")) // 2
+
+    parts: list[str] = []
+    rest = text
+    while units(rest) > limit:
+        cut = limit
+        while units(rest[:cut]) > limit:
+            cut -= 1
+        window = rest[:cut]
+        for sep in ("\n\n", "\n", " "):
+            at = window.rfind(sep)
+            if at > cut // 2:
+                cut = at + len(sep)
+                break
+        parts.append(rest[:cut].rstrip())
+        rest = rest[cut:]
+    parts.append(rest)
+    return [p for p in parts if p.strip()] or [text[:limit]]
+
+
 async def reply(
     update: Update, text: str, rows: Sequence[Sequence[Button]] | None = None
 ) -> Message | None:
-    """Send a new message to the chat the update came from (never quoting in groups)."""
+    """Send a new message to the chat the update came from (never quoting in groups).
+
+    A text over Telegram's limit goes out in several messages; buttons go on the last."""
     chat = update.effective_chat
     if chat is None:
         return None
+    chunks = split_text(text)
+    for chunk in chunks[:-1]:
+        await chat.send_message(chunk)
     markup = keyboard(rows) if rows else None
-    return await chat.send_message(text, reply_markup=markup)
+    return await chat.send_message(chunks[-1], reply_markup=markup)
 
 
 def user_state(context: Context) -> dict[str, Any]:

@@ -112,7 +112,7 @@ async def on_consent(update: Update, context: Context, cb: Callback) -> None:
     if choice != "done":
         return
     if user.onboarding == "done":
-        await reply(update, "Saved. " + texts.COMMAND_LIST.split("\n")[0])
+        await reply(update, texts.CONSENT_SAVED)
         return
     if not (user.consent_reminders or user.consent_progress or user.consent_journal):
         await reply(update, texts.CONSENT_NONE_CHOSEN)

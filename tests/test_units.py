@@ -226,3 +226,15 @@ def test_token_is_redacted_from_log_records() -> None:
     )
     RedactTokens().filter(record)
     assert "AAHdqTcv" not in record.getMessage() and "[token]" in record.getMessage()
+
+
+def test_split_text_keeps_every_character_and_respects_the_limit() -> None:
+    from handlers.common import split_text
+
+    text = ("A paragraph of words. " * 40 + "\n\n") * 12 + "🙂" * 3000
+    parts = split_text(text)
+    assert all(len(p.encode("utf-16-le")) // 2 <= 4096 for p in parts)
+    assert "".join(parts).replace("\n", "").replace(" ", "") == text.replace("\n", "").replace(
+        " ", ""
+    )
+    assert split_text("short") == ["short"]

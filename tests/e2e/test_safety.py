@@ -93,3 +93,19 @@ async def test_one_im_fine_does_not_end_the_crisis_path(bot: Harness) -> None:
     assert replies and (
         "glad you told me" in replies[0].text or "Thank you for sharing" in replies[0].text
     )
+
+
+async def test_a_safety_plan_of_long_answers_arrives_whole(bot: Harness) -> None:
+    intro = with_buttons(await bot.say(129, "/safetyplan"))
+    await bot.press(129, intro, "Start")
+    long_answer = "I notice it when the house goes quiet and I start checking my phone. " * 55
+    for _ in range(6):
+        replies = await bot.say(129, long_answer[:3900])
+    plan = [
+        m
+        for m in replies
+        if "My safety plan" in m.text or "not filled in" in m.text or "house goes quiet" in m.text
+    ]
+    assert len(plan) >= 2  # split across messages rather than refused by Telegram
+    assert not any("went wrong" in m.text for m in replies)
+    assert any(buttons(m) and "Pin" in buttons(m)[0][0] for m in replies)
