@@ -48,15 +48,8 @@ async def on_mood(update: Update, context: Context, cb: Callback) -> None:
     message = update.effective_message
     state = user_state(context)
     answered: list[int] = state.setdefault("moods_answered", [])
-    if message is not None:
-        if message.message_id in answered:
-            return  # a double tap on the same keyboard: the first tap already counted
-        answered.append(message.message_id)
-        del answered[:-20]
-        try:
-            await message.edit_text(f"{texts.MOOD_QUESTION}\n→ {texts.MOOD_LABELS[mood]}")
-        except BadRequest:
-            pass  # already edited (a race with a second device): nothing to fix
+    if message is not None and message.message_id in answered:
+        return  # a double tap on the same keyboard: the first tap already counted
     user = update.effective_user
     assert user is not None
     stored = await svc.user_or_none(user.id)
@@ -74,6 +67,14 @@ async def on_mood(update: Update, context: Context, cb: Callback) -> None:
         state["recent_moods"] = moods
         if stored is not None:
             parts.append(texts.CHECKIN_NOT_STORED)
+    # Only now is the keyboard used up: if storing failed above, the same buttons still work.
+    if message is not None:
+        answered.append(message.message_id)
+        del answered[:-20]
+        try:
+            await message.edit_text(f"{texts.MOOD_QUESTION}\n→ {texts.MOOD_LABELS[mood]}")
+        except BadRequest:
+            pass  # already edited (a race with a second device): nothing to fix
     await svc_count(context, "checkin")
     await reply(update, "\n".join(parts))
     from handlers.safety import maybe_mood_concern

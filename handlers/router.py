@@ -67,25 +67,24 @@ async def on_button(update: Update, context: Context) -> None:
     if cb is None or fn is None:
         await query.answer(texts.STALE_BUTTON[:200])
         return
-    if cb.action not in REPEATABLE and _is_double_tap(context, query.message, query.data or ""):
+    key = (getattr(query.message, "message_id", None), query.data or "")
+    recent = _recent_presses(context)
+    if cb.action not in REPEATABLE and key in recent:
         await query.answer("Already done 👍")
         return
     await query.answer()
     await fn(update, context, cb)
+    # Remembered only once handled: a press that failed (say, the database was busy) can be
+    # tried again at once.
+    recent[key] = time.monotonic()
 
 
-def _is_double_tap(context: Context, message: object, data: str) -> bool:
-    message_id = getattr(message, "message_id", None)
-    state = user_state(context)
-    recent: dict[tuple[int | None, str], float] = state.setdefault("presses", {})
+def _recent_presses(context: Context) -> dict[tuple[int | None, str], float]:
+    recent: dict[tuple[int | None, str], float] = user_state(context).setdefault("presses", {})
     now = time.monotonic()
     for key in [k for k, at in recent.items() if now - at > DOUBLE_TAP_SECONDS]:
         del recent[key]
-    key = (message_id, data)
-    if key in recent:
-        return True
-    recent[key] = now
-    return False
+    return recent
 
 
 async def on_text(update: Update, context: Context) -> None:

@@ -146,3 +146,31 @@ async def test_sos_answers_when_the_database_fails_mid_run(bot: Harness) -> None
     text = text_of(await bot.say(33, "/sos"))
     assert "112" in text  # the country was remembered in memory
     assert "can't reach my memory" in text_of(await bot.say(33, "/settings"))
+
+
+async def test_a_locked_database_gets_a_kind_answer_and_recovers(bot: Harness) -> None:
+    import secrets
+    import sqlite3
+
+    from bot.crypto import Sealer
+    from bot.storage import Storage
+
+    await onboard(bot, 34, consents=("Progress",))
+    # Reopen the bot's store with a short busy timeout, so the test doesn't wait 5 s.
+    await bot.services.db().close()
+    bot.services.storage = await Storage.open(
+        bot.db_path, Sealer(secrets.token_bytes(32)), busy_timeout_ms=100
+    )
+    other = sqlite3.connect(bot.db_path, isolation_level=None)
+    other.execute("BEGIN EXCLUSIVE")  # another process holds the write lock
+    try:
+        mood = with_buttons(await bot.say(34, "/checkin"))
+        replies = await bot.press(34, mood, "4")
+        assert "can't reach my memory" in text_of(replies)
+        assert "112" in text_of(await bot.say(34, "/sos"))
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    # The same keyboard still works once the lock is gone: the failed press didn't use it up.
+    assert "What's on your mind" in text_of(await bot.press(34, mood, "4"))
+    assert await bot.services.db().recent_moods(34) == (4,)
