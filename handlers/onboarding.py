@@ -74,6 +74,11 @@ def consent_rows(user: User) -> list[list[Button]]:
 async def on_age(update: Update, context: Context, cb: Callback) -> None:
     svc = services(context)
     user_id = update.effective_user.id  # type: ignore[union-attr]
+    current = await svc.db().get_user(user_id)
+    if current is None or current.onboarding != "age":
+        # An old age button pressed later must never undo (or erase) a finished set-up.
+        await reply(update, texts.STALE_BUTTON)
+        return
     if cb.arg(0) == "young":
         # Nothing is kept about a younger user: the row made at /start goes too.
         await svc.db().erase_user(user_id)

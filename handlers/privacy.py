@@ -180,7 +180,11 @@ async def export_command(update: Update, context: Context) -> None:
     )
 
 
+DELETE_CONFIRM_SECONDS = 600
+
+
 async def delete_command(update: Update, context: Context) -> None:
+    user_state(context)["delete_asked_at"] = services(context).now_s()
     await reply(
         update,
         "This erases everything I keep about you: settings, reminders, moods, lessons and "
@@ -195,6 +199,11 @@ async def on_delete(update: Update, context: Context, cb: Callback) -> None:
     assert tg_user is not None
     if cb.arg(0) != "yes":
         await reply(update, "Okay, nothing was deleted.")
+        return
+    asked = user_state(context).pop("delete_asked_at", None)
+    if asked is None or svc.now_s() - asked > DELETE_CONFIRM_SECONDS:
+        # An old confirmation button: ask again rather than erase on a stale tap.
+        await delete_command(update, context)
         return
     await svc.db().erase_user(tg_user.id)
     user_state(context).clear()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tests.conftest import Harness, text_of, with_buttons
+from tests.conftest import Harness, buttons, text_of, with_buttons
 from tests.e2e.test_onboarding import onboard
 
 PHRASE = "zebra-lantern-quietly-7731"
@@ -108,3 +108,21 @@ async def test_stats_refuses_non_admins_and_shows_only_aggregates(bot: Harness) 
     text = text_of(await bot.say(108, "/stats"))
     assert "aggregate counts only" in text and "Users: 1" in text
     assert "108" not in text.replace("Users: 1", "")
+
+
+async def test_an_old_erase_confirmation_asks_again(bot: Harness) -> None:
+    await onboard(bot, 109, consents=("Progress",))
+    confirm = with_buttons(await bot.say(109, "/delete"))
+    bot.clock.advance(hours=2)
+    replies = await bot.press(109, confirm, "Yes, erase")
+    assert "Are you sure" in text_of(replies)
+    assert await bot.services.db().get_user(109) is not None
+
+
+async def test_an_old_age_button_never_undoes_a_finished_setup(bot: Harness) -> None:
+    replies = await bot.say(110, "/start")
+    age_msg = with_buttons(replies)
+    await bot.press(110, age_msg, "or older")
+    replies = await bot.press_data(110, age_msg.message_id, buttons(age_msg)[1][1])  # "younger"
+    assert "expired" in text_of(replies)
+    assert await bot.services.db().get_user(110) is not None
