@@ -17,8 +17,8 @@ CRISIS_OPENING = (
     "and you deserve support from a person right now."
 )
 CRISIS_NOT_ALONE = (
-    "Please reach out to one of these now. They're trained for exactly this, "
-    "and talking to them is free and confidential:"
+    "Please reach out to one of these now. The people there talk with someone in your "
+    "situation every day:"
 )
 CRISIS_STAY = (
     "I'm still here. If you can, tell someone near you how you're feeling, "
@@ -48,7 +48,7 @@ CONCERN_DOMESTIC = (
 )
 CONCERN_GROUND_BUTTON = "A grounding exercise now"
 SAFETY_QUESTION = (
-    "Can I ask you something directly, because I care how you are: "
+    "I'd like to ask you something directly, and it's okay to answer honestly: "
     "are you having thoughts of ending your life?"
 )
 SQ_YES = "Yes"
