@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import os
 import sqlite3
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -84,6 +84,24 @@ class DueSchedule:
     slow_notice_sent: bool
     paused: bool
     country: str | None
+    next_due_at: int = 0  # the daily due instant (differs from due_at for a snooze)
+    answered_on: str | None = None
+
+
+@dataclass(frozen=True)
+class DeliveryOutcome:
+    """One prompt's fate, to be recorded with `Storage.finish_deliveries`."""
+
+    due: DueSchedule
+    outcome: str  # sent | skipped | failed
+    reason: str | None
+    at: int
+    next_due_at: int | None
+    was_snooze: bool = False
+    counts_unanswered: bool = False  # a daily check-in prompt went out
+    slow_notice: bool = False  # it carried the one-time "every other day" note
+    local_day: str = ""  # the prompt's local date: an answer that day wins over the batch
+    blocked: bool = False
 
 
 @dataclass(frozen=True)
@@ -535,55 +553,123 @@ class Storage:
             return cur.rowcount > 0
 
     async def claim_due(self, now: int, limit: int, token: str) -> list[DueSchedule]:
-        """Mark up to `limit` due schedules as `sending` and return them.
+        """Mark up to `limit` due schedules as `sending` and return them, with everything the
+        sender needs (so it reads nothing more per user).
 
         The claim and the read are one `BEGIN IMMEDIATE` transaction, so a second process on
         the same file can never claim the same row: it waits for the lock, then sees
-        state = 'sending'. Snoozed reminders count as due at their snooze time.
+        state = 'sending'. Due work is found with two index ranges (daily due instant, and
+        snoozed prompts), never a walk over every schedule.
         """
         async with self._write() as db:
             cur = await db.execute(
                 "UPDATE schedules SET state = 'sending', claimed_at = ?, claim_token = ? "
-                "WHERE rowid IN (SELECT rowid FROM schedules WHERE state = 'idle' AND "
-                "(next_due_at <= ? OR (snooze_until IS NOT NULL AND snooze_until <= ?)) "
-                "ORDER BY next_due_at LIMIT ?) "
-                "RETURNING user_id, kind",
+                "WHERE rowid IN (SELECT r FROM ("
+                "SELECT rowid AS r, next_due_at AS d FROM schedules "
+                "WHERE state = 'idle' AND next_due_at <= ? "
+                "UNION ALL SELECT rowid, snooze_until FROM schedules "
+                "WHERE state = 'idle' AND snooze_until IS NOT NULL AND snooze_until <= ?"
+                ") ORDER BY d LIMIT ?) "
+                "RETURNING user_id, kind, local_time, days, next_due_at, snooze_until, "
+                "unanswered, slowed, slow_notice_sent, answered_on",
                 (now, token, now, now, limit),
             )
-            claimed = await cur.fetchall()
+            claimed = list(await cur.fetchall())
             if not claimed:
                 return []
-            keys = [(int(r[0]), str(r[1])) for r in claimed]
-            placeholders = ",".join("(?, ?)" for _ in keys)
-            flat = [v for key in keys for v in key]
+            user_ids = sorted({int(r[0]) for r in claimed})
+            marks = ",".join("?" for _ in user_ids)
             cur = await db.execute(
-                "SELECT s.user_id, u.chat_id, s.kind, s.local_time, s.days, "
-                "CASE WHEN s.snooze_until IS NOT NULL AND s.snooze_until <= ? "
-                "AND s.snooze_until < s.next_due_at THEN s.snooze_until ELSE s.next_due_at END, "
-                "COALESCE(u.tz, 'UTC'), s.unanswered, s.slowed, s.slow_notice_sent, "
-                "u.paused OR u.blocked OR NOT u.consent_reminders, u.country "
-                "FROM schedules s JOIN users u ON u.user_id = s.user_id "
-                f"WHERE (s.user_id, s.kind) IN (VALUES {placeholders}) ORDER BY 6",
-                [now, *flat],
+                "SELECT user_id, chat_id, COALESCE(tz, 'UTC'), "
+                "paused OR blocked OR NOT consent_reminders, country "
+                f"FROM users WHERE user_id IN ({marks})",
+                user_ids,
             )
-            rows = await cur.fetchall()
-        return [
-            DueSchedule(
-                user_id=int(r[0]),
-                chat_id=int(r[1]),
-                kind=str(r[2]),
-                local_time=str(r[3]),
-                days=int(r[4]),
-                due_at=int(r[5]),
-                tz=str(r[6]),
-                unanswered=int(r[7]),
-                slowed=bool(r[8]),
-                slow_notice_sent=bool(r[9]),
-                paused=bool(r[10]),
-                country=r[11],
+            users = {int(r[0]): r for r in await cur.fetchall()}
+        due: list[DueSchedule] = []
+        for r in claimed:
+            user = users[int(r[0])]
+            snooze = r[5]
+            is_snooze = snooze is not None and snooze <= now and snooze < r[4]
+            due.append(
+                DueSchedule(
+                    user_id=int(r[0]),
+                    chat_id=int(user[1]),
+                    kind=str(r[1]),
+                    local_time=str(r[2]),
+                    days=int(r[3]),
+                    due_at=int(snooze if is_snooze else r[4]),
+                    tz=str(user[2]),
+                    unanswered=int(r[6]),
+                    slowed=bool(r[7]),
+                    slow_notice_sent=bool(r[8]),
+                    paused=bool(user[3]),
+                    country=user[4],
+                    next_due_at=int(r[4]),
+                    answered_on=r[9],
+                )
             )
-            for r in rows
-        ]
+        due.sort(key=lambda d: d.due_at)
+        return due
+
+    async def finish_deliveries(self, outcomes: Sequence[DeliveryOutcome]) -> None:
+        """Record a batch of prompts' fates and release their schedules, in one transaction.
+
+        Until this commits, the batch's rows stay `sending`: a crash before it is recovered as
+        "interrupted, not resent", so batching keeps delivery at most once.
+        """
+        if not outcomes:
+            return
+        async with self._write() as db:
+            await db.executemany(
+                "INSERT INTO deliveries (user_id, kind, due_at, outcome, reason, at) "
+                "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(user_id, kind, due_at) DO UPDATE SET "
+                "outcome = excluded.outcome, reason = excluded.reason, at = excluded.at",
+                [
+                    (o.due.user_id, o.due.kind, o.due.due_at, o.outcome, o.reason, o.at)
+                    for o in outcomes
+                ],
+            )
+            # SET expressions read the row as it was, so an answer given while the batch was
+            # sending (answered_on = that day) resets the count instead of being overwritten.
+            await db.executemany(
+                "UPDATE schedules SET state = 'idle', claimed_at = NULL, claim_token = NULL, "
+                "snooze_until = CASE WHEN ? THEN NULL ELSE snooze_until END, "
+                "next_due_at = COALESCE(?, next_due_at), "
+                "unanswered = CASE WHEN answered_on IS ? THEN 0 ELSE unanswered + ? END, "
+                "slowed = CASE WHEN answered_on IS ? THEN 0 "
+                "WHEN unanswered + ? >= 3 THEN 1 ELSE slowed END, "
+                "slow_notice_sent = CASE WHEN answered_on IS ? THEN 0 "
+                "ELSE MAX(slow_notice_sent, ?) END "
+                "WHERE user_id = ? AND kind = ?",
+                [
+                    (
+                        int(o.was_snooze),
+                        o.next_due_at,
+                        o.local_day or None,
+                        int(o.counts_unanswered),
+                        o.local_day or None,
+                        int(o.counts_unanswered),
+                        o.local_day or None,
+                        int(o.slow_notice),
+                        o.due.user_id,
+                        o.due.kind,
+                    )
+                    for o in outcomes
+                ],
+            )
+            sent: dict[tuple[str, str], int] = {}
+            for o in outcomes:
+                if o.outcome == "sent":
+                    key = (day_key(o.at), f"prompt_sent_{o.due.kind}")
+                    sent[key] = sent.get(key, 0) + 1
+            for (day, name), n in sent.items():
+                await self._bump(db, day, name, n)
+            blocked = sorted({o.due.user_id for o in outcomes if o.blocked})
+            if blocked:
+                await db.executemany(
+                    "UPDATE users SET blocked = 1 WHERE user_id = ?", [(u,) for u in blocked]
+                )
 
     async def finish_delivery(
         self,
@@ -594,67 +680,48 @@ class Storage:
         at: int,
         next_due_at: int | None,
         was_snooze: bool = False,
-        unanswered: int | None = None,
-        slowed: bool | None = None,
-        slow_notice_sent: bool | None = None,
     ) -> None:
-        """Record one prompt's fate and release the schedule, in one transaction."""
-        async with self._write() as db:
-            await db.execute(
-                "INSERT INTO deliveries (user_id, kind, due_at, outcome, reason, at) "
-                "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(user_id, kind, due_at) DO UPDATE SET "
-                "outcome = excluded.outcome, reason = excluded.reason, at = excluded.at",
-                (due.user_id, due.kind, due.due_at, outcome, reason, at),
-            )
-            sets = ["state = 'idle'", "claimed_at = NULL", "claim_token = NULL"]
-            params: list[Any] = []
-            if was_snooze:
-                sets.append("snooze_until = NULL")
-            if next_due_at is not None:
-                sets.append("next_due_at = ?")
-                params.append(next_due_at)
-            for column, value in (
-                ("unanswered", unanswered),
-                ("slowed", None if slowed is None else int(slowed)),
-                ("slow_notice_sent", None if slow_notice_sent is None else int(slow_notice_sent)),
-            ):
-                if value is not None:
-                    sets.append(f"{column} = ?")
-                    params.append(value)
-            await db.execute(
-                f"UPDATE schedules SET {', '.join(sets)} WHERE user_id = ? AND kind = ?",
-                (*params, due.user_id, due.kind),
-            )
-            if outcome == "sent":
-                await self._bump(db, day_key(at), f"prompt_sent_{due.kind}")
+        """Record one prompt's fate (used by recovery); see `finish_deliveries`."""
+        await self.finish_deliveries(
+            [DeliveryOutcome(due, outcome, reason, at, next_due_at, was_snooze)]
+        )
 
     async def stale_claims(self, older_than: int) -> list[DueSchedule]:
         """Rows left `sending` by a process that died before recording the outcome."""
         rows = await self._fetchall(
             "SELECT s.user_id, u.chat_id, s.kind, s.local_time, s.days, s.next_due_at, "
             "COALESCE(u.tz, 'UTC'), s.unanswered, s.slowed, s.slow_notice_sent, "
-            "u.paused OR u.blocked OR NOT u.consent_reminders, u.country "
+            "u.paused OR u.blocked OR NOT u.consent_reminders, u.country, s.snooze_until, "
+            "s.claimed_at, s.answered_on "
             "FROM schedules s JOIN users u ON u.user_id = s.user_id "
             "WHERE s.state = 'sending' AND s.claimed_at < ?",
             (older_than,),
         )
-        return [
-            DueSchedule(
-                int(r[0]),
-                int(r[1]),
-                str(r[2]),
-                str(r[3]),
-                int(r[4]),
-                int(r[5]),
-                str(r[6]),
-                int(r[7]),
-                bool(r[8]),
-                bool(r[9]),
-                bool(r[10]),
-                r[11],
+        found = []
+        for r in rows:
+            snooze, claimed_at = r[12], r[13]
+            # A snoozed prompt was what was being sent: its fate is the snooze's, and the
+            # daily due instant must stay where it is.
+            is_snooze = snooze is not None and snooze <= claimed_at and snooze < r[5]
+            found.append(
+                DueSchedule(
+                    user_id=int(r[0]),
+                    chat_id=int(r[1]),
+                    kind=str(r[2]),
+                    local_time=str(r[3]),
+                    days=int(r[4]),
+                    due_at=int(snooze if is_snooze else r[5]),
+                    tz=str(r[6]),
+                    unanswered=int(r[7]),
+                    slowed=bool(r[8]),
+                    slow_notice_sent=bool(r[9]),
+                    paused=bool(r[10]),
+                    country=r[11],
+                    next_due_at=int(r[5]),
+                    answered_on=r[14],
+                )
             )
-            for r in rows
-        ]
+        return found
 
     async def deliveries(self, user_id: int) -> list[tuple[str, int, str, str | None, int]]:
         rows = await self._fetchall(

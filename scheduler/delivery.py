@@ -25,7 +25,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, TelegramError
 
 from bot.callbacks import encode
-from bot.storage import DueSchedule, StorageUnavailable
+from bot.storage import DeliveryOutcome, DueSchedule, StorageUnavailable
 from scheduler.pacer import Pacer
 from scheduler.timecalc import local_date, next_occurrence
 
@@ -181,15 +181,20 @@ class Delivery:
                 if not self._recovered:
                     await self._recover(report)
                     self._recovered = True
+                # Few and more urgent than a rush of daily prompts: these go first.
+                await self._followups(report)
+                await self._weekly(report)
                 for _ in range(self.max_batches):
                     now = self.services.now()
                     claimed = await storage.claim_due(int(now.timestamp()), self.batch, self.token)
                     if not claimed:
                         break
                     report.claimed += len(claimed)
-                    await asyncio.gather(*(self._deliver(d, report) for d in claimed))
-                await self._followups(report)
-                await self._weekly(report)
+                    outcomes = await asyncio.gather(*(self._deliver(d) for d in claimed))
+                    await storage.finish_deliveries(outcomes)
+                    for outcome in outcomes:
+                        setattr(report, outcome.outcome, getattr(report, outcome.outcome) + 1)
+                        _count(report, outcome.outcome, outcome.reason)
                 await self._expire_journal(report)
             except StorageUnavailable:
                 log.warning("tick: database unavailable; due prompts stay due for the next tick")
@@ -197,71 +202,68 @@ class Delivery:
 
     async def _recover(self, report: TickReport) -> None:
         storage = self.services.db()
+        outcomes = []
         for due in await storage.stale_claims(self.started_at + 1):
-            nxt = next_occurrence(
-                max(self.services.now(), datetime.fromtimestamp(due.due_at, UTC)),
-                parse_hhmm(due.local_time),
-                due.tz,
-                days_from_mask(due.days),
+            is_snooze = due.due_at < due.next_due_at
+            nxt = None
+            if not is_snooze:
+                nxt = int(
+                    next_occurrence(
+                        max(self.services.now(), datetime.fromtimestamp(due.due_at, UTC)),
+                        parse_hhmm(due.local_time),
+                        due.tz,
+                        days_from_mask(due.days),
+                    ).timestamp()
+                )
+            outcomes.append(
+                DeliveryOutcome(
+                    due,
+                    "failed",
+                    "interrupted mid-send; delivery unknown, not resent",
+                    self.services.now_s(),
+                    nxt,
+                    was_snooze=is_snooze,
+                )
             )
-            await storage.finish_delivery(
-                due,
-                outcome="failed",
-                reason="interrupted mid-send; delivery unknown, not resent",
-                at=self.services.now_s(),
-                next_due_at=int(nxt.timestamp()),
-            )
-            report.recovered += 1
             _count(report, "failed", "interrupted")
+        await storage.finish_deliveries(outcomes)
+        report.recovered += len(outcomes)
 
-    async def _deliver(self, due: DueSchedule, report: TickReport) -> None:
-        storage = self.services.db()
+    async def _deliver(self, due: DueSchedule) -> DeliveryOutcome:
+        """Decide and send one claimed prompt; no database access (the batch records it)."""
         now = self.services.now()
-        answered = await storage.answered_on(due.user_id) if due.kind == "checkin" else None
-        schedule = next(
-            (s for s in await storage.schedules(due.user_id) if s.kind == due.kind), None
+        decision = decide(
+            due, now, grace=self.grace, answered_on=due.answered_on, next_due_at=due.next_due_at
         )
-        next_due_at = schedule.next_due_at if schedule else due.due_at
-        decision = decide(due, now, grace=self.grace, answered_on=answered, next_due_at=next_due_at)
-        outcome, reason = decision.outcome, decision.reason
-        unanswered: int | None = None
-        slowed: bool | None = None
-        notice_sent: bool | None = None
+        outcome, reason, blocked = decision.outcome, decision.reason, False
         if decision.send:
             # Retries stop once the prompt would be later than the grace period allows.
             deadline = due.due_at + self.grace.total_seconds()
             try:
                 await self.pacer.send(
                     due.chat_id,
-                    lambda: self._send_prompt(due, decision),
+                    partial(self._send_prompt, due, decision),
                     deadline=self.pacer_deadline(deadline),
                 )
-                if due.kind == "checkin" and not decision.is_snooze:
-                    unanswered = due.unanswered + 1
-                    if unanswered >= SLOW_AFTER_UNANSWERED:
-                        slowed = True
-                    if decision.slow_notice:
-                        notice_sent = True
             except Forbidden:
-                outcome, reason = "failed", "blocked by the user; reminders stopped"
-                await storage.deactivate_reminders(due.user_id)
+                outcome, reason, blocked = "failed", "blocked by the user; reminders stopped", True
             except BadRequest as exc:
                 outcome, reason = "failed", f"rejected: {type(exc).__name__}"
             except TelegramError as exc:
-                outcome, reason = "failed", f"gave up after retries: {type(exc).__name__}"
-        await storage.finish_delivery(
+                outcome, reason = "failed", f"not sent: {type(exc).__name__}"
+        sent_checkin = outcome == "sent" and due.kind == "checkin" and not decision.is_snooze
+        return DeliveryOutcome(
             due,
-            outcome=outcome,
-            reason=reason,
-            at=self.services.now_s(),
-            next_due_at=int(decision.next_due.timestamp()) if decision.next_due else None,
+            outcome,
+            reason,
+            self.services.now_s(),
+            int(decision.next_due.timestamp()) if decision.next_due else None,
             was_snooze=decision.is_snooze,
-            unanswered=unanswered,
-            slowed=slowed,
-            slow_notice_sent=notice_sent,
+            counts_unanswered=sent_checkin,
+            slow_notice=sent_checkin and decision.slow_notice,
+            local_day=local_date(datetime.fromtimestamp(due.due_at, UTC), due.tz).isoformat(),
+            blocked=blocked,
         )
-        setattr(report, outcome, getattr(report, outcome) + 1)
-        _count(report, outcome, reason)
 
     def pacer_deadline(self, wall_deadline: float) -> float:
         """The pacer measures time on its own clock: translate a wall deadline onto it."""
