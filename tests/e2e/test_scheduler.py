@@ -287,3 +287,39 @@ async def test_crisis_follow_up_the_next_day_with_reminder_consent(
     assert (await delivery.tick()).followups == 1
     assert "thinking of you" in bot.emulator.messages_to(93)[-1].text
     assert (await delivery.tick()).followups == 0
+
+
+async def test_a_crash_while_sending_a_snoozed_prompt_keeps_the_next_day(
+    bot: Harness, sender: Bot
+) -> None:
+    await onboard(bot, 94, consents=("Reminders",))
+    delivery, _ = make_delivery(bot, sender)
+    bot.clock.set(DUE + timedelta(seconds=1))
+    await delivery.tick()
+    await bot.press(94, bot.emulator.messages_to(94)[-1], "Remind me")
+    db = bot.services.db()
+    bot.clock.set(DUE + timedelta(minutes=61))
+    claimed = await db.claim_due(bot.services.now_s(), 10, "dying")
+    assert [d.due_at < d.next_due_at for d in claimed] == [True]  # the snooze was claimed
+    restarted, _ = make_delivery(bot, sender)
+    report = await restarted.tick()
+    assert report.recovered == 1
+    schedule = (await db.schedules(94))[0]
+    assert schedule.snooze_until is None and schedule.state == "idle"
+    assert schedule.next_due_at == int((DUE + timedelta(days=1)).timestamp())
+
+
+async def test_an_answer_during_a_sending_batch_is_not_overwritten(
+    bot: Harness, sender: Bot
+) -> None:
+    await onboard(bot, 95, consents=("Reminders",))
+    db = bot.services.db()
+    bot.clock.set(DUE + timedelta(seconds=1))
+    claimed = await db.claim_due(bot.services.now_s(), 10, "batch")
+    # While the batch is out, the person answers the check-in.
+    await db.mark_answered(95, "2026-03-02")
+    delivery, _ = make_delivery(bot, sender)
+    outcome = await delivery._deliver(claimed[0])
+    await db.finish_deliveries([outcome])
+    schedule = (await db.schedules(95))[0]
+    assert schedule.unanswered == 0 and not schedule.slowed
