@@ -565,7 +565,7 @@ async def measure_baseline(n: int, emu: dict[str, Any]) -> dict[str, Any]:
     due_jobs = []
     rss0 = rss_kb()
     # Start-up as a restarting bot does it: restore every user's job (in post_init, before the
-    # scheduler runs; adding them to a running scheduler measured ~15% slower), then start.
+    # scheduler runs; adding them to a running scheduler measured ~20% slower), then start.
     t0 = time.perf_counter()
     for uid, at, due in specs:
         # misfire_grace_time=None: the generous setting; with the default of 1 s, every job

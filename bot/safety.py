@@ -141,6 +141,14 @@ def crisis_message(resources: Resources, country: Country | None) -> str:
     )
 
 
+def still_here_message(country: Country | None) -> str:
+    return (
+        "Thank you for letting me know. I'm still here, and I'm glad you wrote. "
+        "If things feel heavy again, even later tonight, please reach out: "
+        f"{emergency_number(country)} in an emergency, or /sos for crisis lines."
+    )
+
+
 def more_help_message(resources: Resources, country: Country | None) -> str:
     parts = ["More ways to get help:"]
     if country is not None:

@@ -101,6 +101,11 @@ async def respond_crisis(update: Update, context: Context, result: TriageResult)
     svc = services(context)
     state = user_state(context)
     country = await country_for(update, context)
+    if "crisis:recent_crisis_reassurance" in result.reasons:
+        # "I'm fine" right after a crisis answer: welcome it without repeating everything,
+        # and keep help one tap away (one reassurance does not end the crisis path).
+        await reply(update, safety.still_here_message(country), crisis_rows())
+        return
     await reply(update, safety.crisis_message(svc.resources, country), crisis_rows())
     state["last_crisis_at"] = svc.now()
     state.pop("sq_pending", None)

@@ -29,9 +29,21 @@ async def test_yes_to_the_question_is_crisis(bot: Harness) -> None:
 async def test_yes_button_is_crisis_and_no_is_thanked(bot: Harness) -> None:
     concern = with_buttons(await bot.say(123, CONCERN_TEXT))
     assert "glad you told me" in text_of(await bot.press(123, concern, "Yes"))
-    concern = with_buttons(await bot.say(123, CONCERN_TEXT))
-    no = text_of(await bot.press(123, concern, "No"))
+    concern = with_buttons(await bot.say(130, CONCERN_TEXT))
+    no = text_of(await bot.press(130, concern, "No"))
     assert "Thank you for answering" in no
+
+
+async def test_within_the_crisis_hour_concern_is_raised_and_im_fine_is_met_gently(
+    bot: Harness,
+) -> None:
+    await bot.say(131, "I want to end my life")
+    replies = await bot.say(131, CONCERN_TEXT)
+    assert "glad you told me" in replies[0].text  # raised to crisis within the hour
+    replies = await bot.say(131, "I'm fine")
+    assert "still here" in replies[0].text and "/sos" in replies[0].text
+    labels = [label for label, _ in buttons(replies[0])]
+    assert "More ways to get help" in labels
 
 
 async def test_typed_no_to_the_question_is_thanked_not_misread(bot: Harness) -> None:
