@@ -119,12 +119,7 @@ def content_check(out: TextIO, root: Path | None = None) -> int:
     problems = list(check_content(root))
     data = json.loads(DEFAULT_PATH.read_text(encoding="utf-8"))
     problems += check_resources(data)
-    try:
-        from content.triage_check import check_lexicons
-    except ImportError:
-        pass
-    else:
-        problems += check_lexicons()
+    problems += check_triage_lexicons()
     if problems:
         print(f"{len(problems)} problem(s) in the content:", file=out)
         for problem in problems:
@@ -132,6 +127,21 @@ def content_check(out: TextIO, root: Path | None = None) -> int:
         return 1
     print("Content is fine: lessons, meditations, crisis lines and triage lexicons.", file=out)
     return 0
+
+
+def check_triage_lexicons(directory: Path | None = None) -> list[str]:
+    """Compile every triage lexicon; a broken pattern or file is one readable problem."""
+    import re
+
+    import yaml
+
+    from bot.triage import LEXICON_DIR, load_lexicon
+
+    try:
+        load_lexicon(directory or LEXICON_DIR)
+    except (ValueError, re.error, yaml.YAMLError, OSError) as exc:
+        return [f"content/triage: {exc}"]
+    return []
 
 
 def triage_stream(inp: TextIO, out: TextIO) -> int:

@@ -93,3 +93,15 @@ async def test_key_rotation_reseals_the_journal_and_replaces_the_key_file(tmp_pa
             await stale.journal(1)
         finally:
             await stale.close()
+
+
+def test_content_check_reports_a_broken_triage_lexicon(tmp_path: Path) -> None:
+    from bot.cli import check_triage_lexicons
+
+    (tmp_path / "en.yaml").write_text(
+        "language: en\ncategories:\n  crisis.suicidal_ideation:\n    - 'want to (die'\n",
+        encoding="utf-8",
+    )
+    problems = check_triage_lexicons(tmp_path)
+    assert len(problems) == 1 and problems[0].startswith("content/triage:")
+    assert check_triage_lexicons() == []
