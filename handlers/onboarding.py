@@ -8,7 +8,6 @@ so a restart mid-way resumes where the person was.
 from __future__ import annotations
 
 from datetime import time
-from zoneinfo import ZoneInfo
 
 from telegram import Update
 
@@ -27,7 +26,13 @@ from handlers.common import (
     set_waiting,
     user_state,
 )
-from scheduler.timecalc import format_time, next_occurrence, parse_time_of_day
+from scheduler.timecalc import (
+    days_from_mask,
+    format_time,
+    next_occurrence,
+    parse_hhmm,
+    parse_time_of_day,
+)
 from scheduler.timezones import resolve_timezone, suggest_timezones
 
 COMMON_TIMES = ("07:00", "08:00", "09:00", "12:00", "18:00", "20:00", "21:00")
@@ -194,14 +199,6 @@ async def set_checkin_time(update: Update, context: Context, chosen: time) -> No
         await reply(update, f"Done. Your check-in comes at {format_time(chosen)} your time.")
 
 
-def days_from_mask(mask: int) -> frozenset[int]:
-    return frozenset(d for d in range(7) if mask & (1 << d))
-
-
-def mask_from_days(days: frozenset[int]) -> int:
-    return sum(1 << d for d in days)
-
-
 async def ask_timezone(update: Update, context: Context) -> None:
     await _step(update, context, "tz")
     set_waiting(context, "tz")
@@ -251,9 +248,8 @@ async def reschedule_all(context: Context, user_id: int, zone: str) -> None:
     """Recompute every schedule's next instant after a change of zone or time."""
     svc = services(context)
     for sched in await svc.db().schedules(user_id):
-        hour, minute = (int(x) for x in sched.local_time.split(":"))
         due = next_occurrence(
-            svc.now(), time(hour, minute), ZoneInfo(zone), days_from_mask(sched.days)
+            svc.now(), parse_hhmm(sched.local_time), zone, days_from_mask(sched.days)
         )
         await svc.db().set_next_due(user_id, sched.kind, int(due.timestamp()))
 

@@ -11,12 +11,15 @@ from bot.callbacks import Callback
 from bot.storage import User
 from handlers import onboarding
 from handlers.common import Context, button, reply, services, set_waiting
-from scheduler.delivery import next_weekly, parse_hhmm
+from scheduler.delivery import next_weekly
 from scheduler.timecalc import (
+    days_from_mask,
     format_days,
     format_time,
+    mask_from_days,
     next_occurrence,
     parse_days,
+    parse_hhmm,
     parse_time_of_day,
 )
 
@@ -159,7 +162,7 @@ async def on_days_text(update: Update, context: Context, text: str) -> None:
             user_id,
             sched.kind,
             sched.local_time,
-            onboarding.mask_from_days(days),
+            mask_from_days(days),
             int(due.timestamp()),
         )
     await reply(update, texts.DAYS_SET.format(days=format_days(days)))
@@ -182,7 +185,7 @@ async def set_meditation_time(update: Update, context: Context, chosen: time) ->
         return
     existing = {s.kind: s for s in await svc.db().schedules(user_id)}
     mask = existing["checkin"].days if "checkin" in existing else 127
-    due = next_occurrence(svc.now(), chosen, user.tz or "UTC", onboarding.days_from_mask(mask))
+    due = next_occurrence(svc.now(), chosen, user.tz or "UTC", days_from_mask(mask))
     await svc.db().upsert_schedule(
         user_id, "meditation", format_time(chosen), mask, int(due.timestamp())
     )

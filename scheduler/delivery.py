@@ -27,7 +27,7 @@ from telegram.error import BadRequest, Forbidden, TelegramError
 from bot.callbacks import encode
 from bot.storage import DeliveryOutcome, DueSchedule, StorageUnavailable
 from scheduler.pacer import Pacer
-from scheduler.timecalc import local_date, next_occurrence
+from scheduler.timecalc import days_from_mask, local_date, next_occurrence, parse_hhmm
 
 if TYPE_CHECKING:
     from telegram import Bot
@@ -48,15 +48,6 @@ SLOW_NOTICE = (
 MEDITATION_PROMPT = "A small pause for you, if you'd like one: {title}, about {minutes} minutes."
 REMIND_LATER = "Remind me in an hour"
 MOOD_LABELS = {1: "1 😞", 2: "2 🙁", 3: "3 😐", 4: "4 🙂", 5: "5 😄"}
-
-
-def days_from_mask(mask: int) -> frozenset[int]:
-    return frozenset(d for d in range(7) if mask & (1 << d))
-
-
-def parse_hhmm(text: str) -> time:
-    hour, minute = (int(x) for x in text.split(":"))
-    return time(hour, minute)
 
 
 @dataclass(frozen=True)

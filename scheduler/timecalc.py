@@ -264,3 +264,18 @@ def format_days(days: frozenset[int]) -> str:
     if not days:
         return "no days"
     return ", ".join(_DAY_ABBR[day] for day in sorted(days))
+
+
+def days_from_mask(mask: int) -> frozenset[int]:
+    """Stored day sets are bit masks: Monday = 1, Tuesday = 2, ... Sunday = 64 (127 = all)."""
+    return frozenset(d for d in range(7) if mask & (1 << d))
+
+
+def mask_from_days(days: frozenset[int]) -> int:
+    return sum(1 << d for d in days)
+
+
+def parse_hhmm(text: str) -> time:
+    """A stored "HH:MM" (always valid: only format_time writes it)."""
+    hour, minute = (int(x) for x in text.split(":"))
+    return time(hour, minute)
