@@ -96,6 +96,12 @@ def register_handlers(app: Application) -> None:  # type: ignore[type-arg]
         group=-1,
     )
 
+    crisis_commands = filters.Regex(rf"^/({'|'.join(ALWAYS)})(@\w+)?(\s|$)")
+    app.add_handler(
+        MessageHandler(filters.COMMAND & ~crisis_commands, router.command_ends_question),
+        group=-1,
+    )
+
     for name, fn in ALWAYS.items():
         app.add_handler(CommandHandler(name, fn))
     commands = {

@@ -169,6 +169,8 @@ NOT_UNDERSTOOD_TEXT = (
     "Thank you for writing. I'm a simple bot, so I work best with commands: "
     "/lesson, /checkin, /meditate, or /help. If you're struggling right now, /sos is there."
 )
+SETUP_UNFINISHED = "(Your set-up isn't finished yet: /start picks it up where you left off.)"
+SETUP_RESUME = "Welcome back. Let's pick up where we left off."
 NON_TEXT = (
     "Thanks for sending that. I can only read text, so I can't see it. "
     "If you'd like to share something, could you write it in words?"

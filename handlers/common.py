@@ -85,13 +85,11 @@ def user_state(context: Context) -> dict[str, Any]:
 
 
 def set_waiting(context: Context, what: str | None, **extra: Any) -> None:
+    """What free text means next. None is remembered too: "nothing", which is different from
+    "unknown" (no key, e.g. after a restart, when the stored onboarding step is used)."""
     state = user_state(context)
-    if what is None:
-        state.pop("await", None)
-        state.pop("await_extra", None)
-    else:
-        state["await"] = what
-        state["await_extra"] = extra
+    state["await"] = what
+    state["await_extra"] = extra if what is not None else {}
 
 
 def local_now(now: datetime, tz: str | None) -> datetime:

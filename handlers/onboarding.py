@@ -49,6 +49,15 @@ async def start(update: Update, context: Context) -> None:
     if user.onboarding == "done":
         await reply(update, texts.WELCOME_BACK)
         return
+    resume = {"time": ask_time, "tz": ask_timezone, "country": ask_country}.get(user.onboarding)
+    if resume is not None:
+        await reply(update, texts.SETUP_RESUME)
+        await resume(update, context)
+        return
+    if user.onboarding == "consent" and user.age_ok:
+        await reply(update, texts.SETUP_RESUME)
+        await reply(update, texts.CONSENT_INTRO, consent_rows(user))
+        return
     await reply(update, texts.WELCOME)
     await ask_age(update, context)
 

@@ -98,12 +98,12 @@ async def on_text(update: Update, context: Context) -> None:
     state = user_state(context)
     waiting = state.get("await")
     extra = state.get("await_extra", {})
-    if waiting is None:
-        svc = services(context)
-        user = update.effective_user
-        stored = await svc.user_or_none(user.id) if user else None
-        if stored is not None and stored.onboarding in onboarding.TEXT_STEPS:
-            waiting = stored.onboarding
+    svc = services(context)
+    user = update.effective_user
+    stored = await svc.user_or_none(user.id) if user else None
+    if "await" not in state and stored is not None and stored.onboarding in onboarding.TEXT_STEPS:
+        # After a restart the in-memory state is gone: the stored step says where we were.
+        waiting = stored.onboarding
     if waiting == "note":
         answer = await checkin.on_note_text(update, context, text)
         if level is Level.NONE:
@@ -127,7 +127,17 @@ async def on_text(update: Update, context: Context) -> None:
     if step is not None:
         await step(update, context, text)
         return
-    await reply(update, texts.NOT_UNDERSTOOD_TEXT)
+    hint = ""
+    if stored is not None and stored.onboarding != "done":
+        hint = "\n\n" + texts.SETUP_UNFINISHED
+    await reply(update, texts.NOT_UNDERSTOOD_TEXT + hint)
+
+
+async def command_ends_question(update: Update, context: Context) -> None:
+    """A new command means the person moved on: free text no longer answers the last question.
+
+    (Registered for every command but /sos and /help, which must not lose anyone's place.)"""
+    set_waiting(context, None)
 
 
 async def on_non_text(update: Update, context: Context) -> None:

@@ -151,3 +151,28 @@ async def test_command_menu_is_set_at_start_up(bot: Harness) -> None:
 async def test_returning_user_gets_welcome_back(bot: Harness) -> None:
     await onboard(bot, 18, consents=())
     assert "Welcome back" in text_of(await bot.say(18, "/start"))
+
+
+async def test_a_command_mid_setup_ends_the_question_and_start_resumes(bot: Harness) -> None:
+    replies = await bot.say(19, "/start")
+    replies = await bot.press(19, with_buttons(replies), "or older")
+    msg = with_buttons(replies)
+    await bot.press(19, msg, "Progress")
+    assert "time zone" in text_of(await bot.press(19, msg, "Done")).lower()
+    await bot.say(19, "/lesson")  # the person wanders off to read a lesson
+    text = text_of(await bot.say(19, "hello"))
+    assert "time zone" not in text and "/start picks it up" in text
+    replies = await bot.say(19, "/start")
+    assert "pick up where we left off" in text_of(replies) and "time zone" in text_of(replies)
+    replies = await bot.say(19, "Lisbon")
+    assert "So it's" in text_of(replies)
+
+
+async def test_after_a_restart_the_stored_step_still_answers(bot: Harness) -> None:
+    replies = await bot.say(20, "/start")
+    replies = await bot.press(20, with_buttons(replies), "or older")
+    msg = with_buttons(replies)
+    await bot.press(20, msg, "Progress")
+    await bot.press(20, msg, "Done")
+    bot.app.user_data[20].clear()  # what a restart forgets
+    assert "So it's" in text_of(await bot.say(20, "Tokyo"))
