@@ -33,6 +33,7 @@ from bot.crypto import Sealer, load_or_create_key
 from bot.logs import install_quiet_http
 from bot.services import Clock, Services, system_clock
 from bot.storage import Storage, StorageUnavailable
+from bot.transport import AiohttpRequest
 from content.loader import Library, load_library
 from content.resources import Resources, load_resources
 from handlers import checkin, lessons, meditate, onboarding, privacy, progress, router
@@ -74,9 +75,12 @@ def build_application(
         builder.token(token)
         .base_url(settings.api_base_url)
         .base_file_url(settings.file_base_url)
-        .rate_limiter(AIORateLimiter(max_retries=3))
+        # No overall 30/s cap on replies (it capped a rush at 25 updates/s in bench/updates.py):
+        # 429s are still retried, and group limits kept. Scheduled prompts have their own pacer.
+        .rate_limiter(AIORateLimiter(overall_max_rate=0, max_retries=3))
         .concurrent_updates(PerUserUpdateProcessor(settings.concurrency))
-        .connection_pool_size(max(8, settings.concurrency + 4))
+        .request(AiohttpRequest(max(8, settings.concurrency + 4)))
+        .get_updates_request(AiohttpRequest(2, read_timeout=10.0))
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
         .build()

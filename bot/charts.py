@@ -11,13 +11,6 @@ import io
 from collections.abc import Sequence
 from datetime import date, timedelta
 
-import matplotlib
-
-matplotlib.use("Agg")
-
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-
 
 def _x(day: date) -> float:
     """Days as plain numbers on the x axis (ticks and labels are set explicitly)."""
@@ -38,6 +31,14 @@ def render_mood_chart(
     for day, mood in points:
         if start <= day <= end:
             by_day.setdefault(day, []).append(mood)
+    # matplotlib is imported here, in the worker thread, on the first chart: importing it at
+    # start-up cost ~40 MB before a single update (bench/updates.py).
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
     days_sorted = sorted(by_day)
     xs = [_x(d) for d in days_sorted]
     ys = [sum(by_day[d]) / len(by_day[d]) for d in days_sorted]

@@ -39,7 +39,7 @@ class Settings(BaseSettings):
     send_rate: float = Field(default=25.0, gt=0, le=1000, alias="TRUSTBOT_SEND_RATE")
     grace_minutes: int = Field(default=120, ge=0, le=24 * 60, alias="TRUSTBOT_GRACE_MINUTES")
     tick_seconds: float = Field(default=20.0, gt=0, le=300, alias="TRUSTBOT_TICK_SECONDS")
-    concurrency: int = Field(default=16, ge=1, le=256, alias="TRUSTBOT_CONCURRENCY")
+    concurrency: int = Field(default=64, ge=1, le=256, alias="TRUSTBOT_CONCURRENCY")
 
     @field_validator("api_base_url")
     @classmethod

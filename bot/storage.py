@@ -275,18 +275,17 @@ class Storage:
     async def _fetchone(self, sql: str, params: Iterable[Any] = ()) -> Any:
         if self._closed:
             raise StorageUnavailable("storage is closed")
-        try:
-            cur = await self._r.execute(sql, tuple(params))
-            return await cur.fetchone()
-        except sqlite3.Error as exc:
-            raise StorageUnavailable(str(exc)) from None
+        rows = await self._fetchall(sql, params)
+        return rows[0] if rows else None
 
     async def _fetchall(self, sql: str, params: Iterable[Any] = ()) -> list[Any]:
         if self._closed:
             raise StorageUnavailable("storage is closed")
+        # execute_fetchall reads to the end and closes the cursor, which ends the read
+        # transaction: a half-read cursor kept the reader on an old snapshot, so a handler
+        # could miss a write it had just made (found by bench/updates.py).
         try:
-            cur = await self._r.execute(sql, tuple(params))
-            return list(await cur.fetchall())
+            return list(await self._r.execute_fetchall(sql, tuple(params)))
         except sqlite3.Error as exc:
             raise StorageUnavailable(str(exc)) from None
 

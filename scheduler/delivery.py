@@ -374,8 +374,13 @@ async def install(app: Application[Any, Any, Any, Any, Any, Any], services: Serv
 
     settings = services.settings
     assert settings.token is not None
+    from bot.transport import AiohttpRequest
+
     sender = Bot(
-        settings.token, base_url=settings.api_base_url, base_file_url=settings.file_base_url
+        settings.token,
+        base_url=settings.api_base_url,
+        base_file_url=settings.file_base_url,
+        request=AiohttpRequest(24),
     )
     await sender.initialize()
     # A timed-out sendMessage may have been delivered: retrying it could send a second copy,

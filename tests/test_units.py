@@ -238,3 +238,18 @@ def test_split_text_keeps_every_character_and_respects_the_limit() -> None:
         " ", ""
     )
     assert split_text("short") == ["short"]
+
+
+async def test_a_read_after_a_write_sees_the_write(tmp_path: Path) -> None:
+    """A half-read cursor used to keep the reader on an old snapshot (found under load)."""
+    store = await Storage.open(tmp_path / "db.sqlite3", Sealer(secrets.token_bytes(32)))
+    try:
+        await store.ensure_user(1, 1, 0)
+        for value in (True, False, True):
+            before = await store.get_user(1)
+            assert before is not None
+            await store.set_consent(1, "progress", value)
+            after = await store.get_user(1)
+            assert after is not None and after.consent_progress is value
+    finally:
+        await store.close()
