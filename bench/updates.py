@@ -23,14 +23,28 @@ The echo bots get exactly the same updates (button presses carry the same callba
 
 Measured per run: updates per second from the first injection to the last reply; latency from
 injecting an update to the *last* message it produces (p50/p95/p99); the bot's CPU seconds
-per update (/proc/<pid>/stat) and peak resident memory (VmHWM); this process's CPU, split into
-the generator's bookkeeping (timed around every injection and reply hook) and the emulator
-(the rest). Each configuration is run several times and the median reported. After the
-measured load, trustbot also gets a per-user ordering check: users at the time-zone question
-each send a burst of five numbered texts (UTC+1 ... UTC+5); every answer names the zone, so
-the answers must come back in that order.
+per update (/proc/<pid>/stat, all threads) and peak resident memory (VmHWM); this process's
+CPU, split into the generator's bookkeeping (timed around every injection and reply hook) and
+the emulator (the rest). With closed-loop users the latency is mostly queueing: about
+users / throughput (Little's law), so compare latencies only between rows with equal users.
 
-Run from the repository root:  ``python -m bench.updates`` (about 6-8 minutes on 2 cores);
+Sizing: every configuration first gets a probe (the first 100 users, no update started after
+4 s); its throughput sets how many users (at most 1,000, a multiple of 4 so every flow keeps
+its share) fit in about 18 s, so a bot that manages 11 updates/s is measured on fewer users
+instead of blowing the time budget. The echo bot's concurrency is swept at the added latency
+(8/16/32/64, one run each); the best gets two more runs and is also used at latency 0. The
+runs of each latency are interleaved (echo default, best echo, trustbot, repeat) so that noise
+from other work on the machine spreads over all of them; each figure is the median of the
+runs. The bots run from a snapshot of the code taken at start (the tree is shared).
+
+Per-user ordering: after the measured load, trustbot's runs (all at 50 ms, the first at 0 ms)
+take up to 200 new users to the time-zone question; each then sends five texts back to back
+(UTC+1 ... UTC+5). Every answer names the zone, so the answers must come back in that order.
+During this check each Bot API answer takes the base latency +-80% (10-90 ms), so replies
+*can* overtake each other; the best echo bot (``concurrent_updates``, no per-user order) gets
+the same check once, as a control that the check can fail.
+
+Run from the repository root:  ``python -m bench.updates`` (6-8 minutes on 2 cores);
 ``--quick`` for a smoke run. Figures and commands are recorded in docs/benchmarks.md.
 """
 
@@ -68,7 +82,7 @@ DB_USERS = 100_000
 DB_FIRST_ID = 5_000_001  # pre-filled users; the first ones double as the load's existing users
 NEW_FIRST_ID = 100_001  # users who onboard during the load (not in the database)
 ORDER_FIRST_ID = 300_001  # users of the ordering check (not in the database)
-STEP_TIMEOUT = 120.0  # seconds an update may take before it counts as unanswered
+STEP_TIMEOUT = 60.0  # seconds an update may take before it counts as unanswered
 
 # Callback data exactly as trustbot encodes it (bot/callbacks.py): the echo bots get the same.
 AGE_OK = "v1:age:ok"
@@ -98,10 +112,40 @@ class BenchEmulator(BotAPIEmulator):
     """
 
     def __init__(self, clock: GeneratorClock, **kwargs: Any) -> None:
+        self.jitter = 0.0
+        self._jitter_rng = random.Random(5)
         super().__init__(**kwargs)
         self.gen = clock
+        self.error_texts: dict[str, int] = {}  # "method: description" -> count
+        for key, (name, handler) in list(self._methods.items()):
+            if handler is not None:
+                self._methods[key] = (name, self._noting_errors(name, handler))
         self.arrivals: dict[int, list[float]] = {}
         self._waiters: dict[int, tuple[int, asyncio.Future[None]]] = {}
+
+    def _noting_errors(self, name: str, handler: Any) -> Any:
+        def call(params: Any, files: Any) -> Any:
+            try:
+                return handler(params, files)
+            except Exception as exc:
+                text = f"{name}: {getattr(exc, 'description', repr(exc))}"[:120]
+                self.error_texts[text] = self.error_texts.get(text, 0) + 1
+                raise
+
+        return call
+
+    # The emulator reads `latency` once per request; with jitter each request gets its own
+    # delay (base +- jitter), so that answers can overtake each other as on a real network.
+    @property
+    def latency(self) -> float:
+        if self.jitter:
+            spread = self._jitter_rng.uniform(-self.jitter, self.jitter)
+            return max(0.0, self._base_latency + spread)
+        return self._base_latency
+
+    @latency.setter
+    def latency(self, value: float) -> None:
+        self._base_latency = value
 
     def _append_transcript(self, chat: Any, snapshot: Any) -> None:
         super()._append_transcript(chat, snapshot)
@@ -202,6 +246,7 @@ def build_users(
     """n_users closed-loop users, a quarter per flow (onboard, check-in, lesson, meditate)."""
     l1, l2 = lessons[0], lessons[1]
     users: list[User] = []
+    steps: tuple[Step, ...]
     for i in range(n_users):
         flow = ("onboard", "checkin", "lesson", "meditate")[i % 4]
         if flow == "onboard":
@@ -359,10 +404,12 @@ async def build_template_db(path: Path, key_text: str, n_existing_load: int) -> 
 class BotConfig:
     name: str  # echo-default, echo-c16, trustbot
     kind: str  # "echo" or "trustbot"
-    concurrency: int  # echo: 0 = default sequential; trustbot: TRUSTBOT_CONCURRENCY
+    concurrency: int  # echo: 0 = default sequential; trustbot: TRUSTBOT_CONCURRENCY (0: unset)
 
 
 class BotProcess:
+    count = 0  # runs so far, for the log file names
+
     def __init__(
         self,
         config: BotConfig,
@@ -385,9 +432,11 @@ class BotProcess:
                 argv[1:1] = ["-m", "cProfile", "-o", str(profile)]
             env["TRUSTBOT_DB_PATH"] = str(db_path)
             env["TRUSTBOT_DATA_KEY"] = key
-            env["TRUSTBOT_CONCURRENCY"] = str(config.concurrency)
+            if config.concurrency:  # else the product's default
+                env["TRUSTBOT_CONCURRENCY"] = str(config.concurrency)
         self.config = config
-        self.log_path = OUT_DIR / f"updates-{config.name}.log"
+        BotProcess.count += 1
+        self.log_path = OUT_DIR / f"updates-{config.name}-{BotProcess.count:02d}.log"
         self._log = open(self.log_path, "w")
         self.proc = subprocess.Popen(
             argv, cwd=root, env=env, stdout=self._log, stderr=subprocess.STDOUT
@@ -420,6 +469,12 @@ class BotProcess:
                 if line.startswith(field + ":"):
                     return int(line.split()[1]) / 1024
         return float("nan")
+
+    def log_errors(self) -> list[str]:
+        """ERROR lines the bot logged (handler errors would skew the figures)."""
+        self._log.flush()
+        text = self.log_path.read_text(errors="replace")
+        return [line for line in text.splitlines() if " ERROR " in line]
 
     def log_tail(self, lines: int = 20) -> str:
         self._log.flush()
@@ -485,6 +540,8 @@ class RunResult:
     requests: int
     requests_by_method: dict[str, int]
     api_errors: int
+    api_errors_by_method: dict[str, int]
+    api_error_texts: dict[str, int]
     problems: list[str] = field(default_factory=list)
     startup_s: float = 0.0
     order: dict[str, Any] | None = None
@@ -549,7 +606,8 @@ async def drive(
         else:
             got = len(emu.arrivals.get(user.uid, ()))
             problems.append(f"user {user.uid} ({user.flow}): {got}/{expected} answers")
-            expected = got
+            gen.cpu += time.thread_time() - c0
+            break  # the rest of this user's flow would only wait for the same failure
         gen.cpu += time.thread_time() - c0
     return sent, answered
 
@@ -561,14 +619,18 @@ async def ordering_check(emu: BenchEmulator, n_users: int, is_echo: bool) -> dic
     problems: list[str] = []
     await asyncio.gather(*(drive(emu, u, is_echo, [], problems) for u in users))
     before = {u.uid: len(emu.arrivals.get(u.uid, ())) for u in users}
+    # Each Bot API answer now takes base +- 80% (10-90 ms at 50 ms): with a fixed delay,
+    # concurrent handlers finish in the order they started and reordering could never show.
+    emu.jitter = emu.latency * 0.8
     started = time.perf_counter()
-    for text in BURST:  # text k of every user, then text k+1: interleaved as real bursts are
-        for user in users:
+    for user in users:  # each user's five back to back: they land in one getUpdates batch
+        for text in BURST:
             emu.send_message(user.uid, text)
     done = await asyncio.gather(
         *(emu.until(u.uid, before[u.uid] + len(BURST), STEP_TIMEOUT) for u in users)
     )
     took = time.perf_counter() - started
+    emu.jitter = 0.0
     zone = re.compile(r"\(Etc/GMT-(\d)\)")
     in_order = out_of_order = incomplete = 0
     example = ""
@@ -627,6 +689,7 @@ async def run_once(
     # Latency on from the start: the bot's start-up calls see it too, as they would.
     emu.latency = latency
     bot = BotProcess(config, emu.base_url, db_path, key, root, profile)
+    result: RunResult | None = None
     try:
         startup = await bot.wait_ready(emu)
         await asyncio.sleep(0.5)  # let start-up work (first scheduler tick) settle
@@ -670,6 +733,9 @@ async def run_once(
             if v - stats0["requests_by_method"].get(k, 0)
         }
         order = await ordering_check(emu, order_n, is_echo) if order_n else None
+        errors = bot.log_errors()
+        if errors:
+            problems.insert(0, f"{len(errors)} ERROR line(s) in the bot's log: {errors[0][:160]}")
         rss = bot.rss_mb()
         result = RunResult(
             config=config.name,
@@ -697,14 +763,25 @@ async def run_once(
             requests=stats1["requests"] - stats0["requests"],
             requests_by_method=by_method,
             api_errors=stats1["errors"] - stats0["errors"],
+            api_error_texts=dict(emu.error_texts),
+            api_errors_by_method={
+                k: v - stats0["errors_by_method"].get(k, 0)
+                for k, v in stats1["errors_by_method"].items()
+                if v - stats0["errors_by_method"].get(k, 0)
+            },
             problems=problems[:20]
             + ([f"... {len(problems) - 20} more"] if len(problems) > 20 else []),
             startup_s=round(startup, 2),
             order=order,
         )
+    except BaseException:
+        result = None
+        raise
     finally:
         await bot.stop()
         await emu.stop()
+        if result is not None and not result.problems:
+            bot.log_path.unlink(missing_ok=True)  # keep the logs of runs that need a look
         if db_path is not None:
             remove_db(db_path)
     return result
@@ -737,6 +814,9 @@ def median_result(runs: list[RunResult]) -> dict[str, Any]:
         "bot_peak_rss_mb": max(r.bot_peak_rss_mb for r in runs),
         "emulator_cpu_util": med("emulator_cpu_util"),
         "generator_cpu_s": med("generator_cpu_s"),
+        "generator_cpu_util": round(
+            statistics.median(r.generator_cpu_s / r.wall_s for r in runs), 3
+        ),
         "emu_process_cpu_s": med("emu_process_cpu_s"),
         "requests_per_update": round(statistics.median(r.requests / r.updates for r in runs), 2),
         "problems": sum(len(r.problems) for r in runs),
@@ -751,9 +831,9 @@ def table(rows: list[dict[str, Any]]) -> str:
     head = (
         "| latency | bot | users | updates | updates/s (median; runs) | p50 ms | p95 ms | p99 ms "
         "| bot CPU ms/update | bot CPU (cores) | bot peak RSS MB | emulator CPU (cores) "
-        "| API requests/update |"
+        "| generator CPU (cores) | API requests/update |"
     )
-    lines = [head, "|" + "---|" * 13]
+    lines = [head, "|" + "---|" * 14]
     for r in rows:
         runs = ", ".join(f"{x:.0f}" for x in r["updates_per_s_all"])
         lines.append(
@@ -761,9 +841,34 @@ def table(rows: list[dict[str, Any]]) -> str:
             f"| **{r['updates_per_s']:.0f}** ({runs}) | {r['p50_ms']:.0f} | {r['p95_ms']:.0f} "
             f"| {r['p99_ms']:.0f} | {r['bot_cpu_ms_per_update']:.2f} | {r['bot_cpu_util']:.2f} "
             f"| {r['bot_peak_rss_mb']:.0f} | {r['emulator_cpu_util']:.2f} "
+            f"| {r['generator_cpu_util']:.2f} "
             f"| {r['requests_per_update']:.2f} |"
         )
     return "\n".join(lines)
+
+
+def snapshot(dest: Path) -> Path:
+    """Copy the code the bots run, so edits to the working tree during a run can't mix
+    versions inside one benchmark (this repository is shared while it is measured)."""
+    for name in ("bot", "handlers", "content", "scheduler", "bench"):
+        shutil.copytree(
+            REPO / name, dest / name, ignore=shutil.ignore_patterns("__pycache__", "out")
+        )
+    return dest
+
+
+def git_state() -> str:
+    def git(*args: str) -> str:
+        done = subprocess.run(["git", *args], cwd=REPO, capture_output=True, text=True)
+        return done.stdout.strip()
+
+    dirty = git("status", "--porcelain", "--", "bot", "handlers", "content", "scheduler")
+    return git("rev-parse", "--short", "HEAD") + (" + uncommitted changes" if dirty else "")
+
+
+def loadavg() -> str:
+    with open("/proc/loadavg") as f:
+        return " ".join(f.read().split()[:3])
 
 
 def machine() -> dict[str, str]:
@@ -783,7 +888,8 @@ def machine() -> dict[str, str]:
         "python": sys.version.split()[0],
         "python-telegram-bot": telegram.__version__,
         "httpx": httpx.__version__,
-        "loadavg": " ".join(open("/proc/loadavg").read().split()[:3]),
+        "loadavg": loadavg(),
+        "code": git_state(),
     }
 
 
@@ -819,7 +925,7 @@ PROBE_CAP_S = 4.0  # ... starting no update after 4 s
 MIN_USERS = 40
 
 
-async def main_async(args: argparse.Namespace) -> int:
+async def main_async(args: argparse.Namespace, workdir: Path) -> int:
     OUT_DIR.mkdir(parents=True, exist_ok=True)
     began = time.perf_counter()
     info = machine()
@@ -839,7 +945,8 @@ async def main_async(args: argparse.Namespace) -> int:
     from bot.crypto import new_key_text
 
     key = new_key_text()
-    workdir = Path(tempfile.mkdtemp(prefix="trustbot-bench-updates-"))
+    if args.trustbot_root is None:
+        args.trustbot_root = snapshot(workdir / "src")
     template = workdir / "template.sqlite3"
     took = await build_template_db(template, key, n_existing_load=args.users)
     size_mb = template.stat().st_size / 1e6
@@ -872,7 +979,9 @@ async def main_async(args: argparse.Namespace) -> int:
         )
         if time_cap is None:
             results.setdefault(f"{latency_ms}|{config.name}", []).append(result)
-        flag = f"  PROBLEMS: {result.problems[:3]}" if result.problems else ""
+        flag = ""
+        if result.problems or result.api_errors:
+            flag = f"  API errors {result.api_error_texts}, PROBLEMS: {result.problems[:3]}"
         order = ""
         if result.order:
             o = result.order
@@ -898,20 +1007,23 @@ async def main_async(args: argparse.Namespace) -> int:
         r = await run(config, latency_ms, PROBE_USERS, time_cap=PROBE_CAP_S)
         probes[f"{latency_ms}|{config.name}"] = r.updates_per_s
         fit = int(r.updates_per_s * args.run_seconds / per_user) // 4 * 4
-        return max(MIN_USERS, min(args.users, fit))
+        return max(MIN_USERS, min(int(args.users), fit))
 
     def order_size(latency_ms: int, config: BotConfig) -> int:
         ups = probes.get(f"{latency_ms}|{config.name}", 100.0)
         fit = int(ups * args.order_seconds / (len(BURST) + 4))
-        return max(20, min(args.order_users, fit))
+        return max(20, min(int(args.order_users), fit))
 
     echo_default = BotConfig("echo-default", "echo", 0)
-    trustbot = BotConfig("trustbot", "trustbot", args.trustbot_concurrency)
+    trustbot = BotConfig("trustbot", "trustbot", args.trustbot_concurrency or 0)
+    from bot.config import Settings
+
+    default = Settings.model_fields["concurrency"].default
+    say(f"trustbot: TRUSTBOT_CONCURRENCY={args.trustbot_concurrency or f'unset ({default})'}")
     if args.only_trustbot:  # development: trustbot's figures alone, no comparison
         for latency_ms in args.latencies:
             for _ in range(args.runs):
                 await run(trustbot, latency_ms, args.users, args.order_users)
-        shutil.rmtree(workdir, ignore_errors=True)
         return 0
 
     lat = args.latency_ms
@@ -944,9 +1056,10 @@ async def main_async(args: argparse.Namespace) -> int:
                 order_n = 0
                 if cfg is trustbot and args.order_users and (latency_ms == lat or rep == 0):
                     order_n = order_size(latency_ms, cfg)
+                if cfg is best and latency_ms == lat and rep == 1 and args.order_users:
+                    # A control: PTB's concurrent_updates promises no per-user order.
+                    order_n = order_size(latency_ms, cfg)
                 await run(cfg, latency_ms, sizes[cfg.name], order_n)
-
-    shutil.rmtree(workdir, ignore_errors=True)
 
     def summary(latency_ms: int, name: str) -> dict[str, Any]:
         return median_result(results[f"{latency_ms}|{name}"])
@@ -979,7 +1092,10 @@ async def main_async(args: argparse.Namespace) -> int:
         + ", ".join(f"{cfg.name} {ups:.0f}/s ({n} users)" for ups, cfg, n in sweep)
     )
     for o in orders:
-        say(f"ordering: {json.dumps(o)}")
+        say(f"ordering (trustbot): {json.dumps(o)}")
+    for r in results[f"{lat}|{best.name}"]:
+        if r.order:
+            say(f"ordering ({best.name}, control): {json.dumps(r.order)}")
     say("")
     say("targets:")
     say(f"  latency 0: trustbot / echo default = {cpu_ratio:.2f} (target >= 0.8)")
@@ -990,6 +1106,8 @@ async def main_async(args: argparse.Namespace) -> int:
     )
     say(f"  peak RSS with {DB_USERS} users in the database: {rss:.0f} MB (target < 120)")
     say(f"  benchmark wall time: {total:.0f} s (target < 600)")
+    info["loadavg_end"] = loadavg()
+    say(f"load average: {info['loadavg']} at the start, {info['loadavg_end']} at the end")
     payload = {
         "machine": info,
         "command": " ".join(["python -m bench.updates", *sys.argv[1:]]),
@@ -1026,7 +1144,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--order-seconds", type=float, default=8.0)
     parser.add_argument("--echo-candidates", type=int, nargs="+", default=[8, 16, 32, 64])
-    parser.add_argument("--trustbot-concurrency", type=int, default=16)
+    parser.add_argument(
+        "--trustbot-concurrency", type=int, help="TRUSTBOT_CONCURRENCY (default: leave unset)"
+    )
     parser.add_argument("--order-users", type=int, default=200)
     parser.add_argument("--quick", action="store_true", help="smoke run: small load, one run")
     dev = parser.add_argument_group("development")
@@ -1035,15 +1155,21 @@ def main(argv: list[str] | None = None) -> int:
         "--latencies", type=int, nargs="+", default=[0, 50], help="with --only-trustbot"
     )
     dev.add_argument(
-        "--trustbot-root", default=str(REPO), help="run trustbot from this tree (a patched copy)"
+        "--trustbot-root",
+        help="run the bots from this tree (a patched copy) instead of a snapshot of this one",
     )
     dev.add_argument("--profile", action="store_true", help="cProfile trustbot into bench/out/")
     args = parser.parse_args(argv)
-    args.trustbot_root = Path(args.trustbot_root).resolve()
+    if args.trustbot_root is not None:
+        args.trustbot_root = Path(args.trustbot_root).resolve()
     if args.quick:
         args.users, args.runs, args.order_users, args.run_seconds = 200, 1, 40, 5.0
         args.echo_candidates = [16]
-    return asyncio.run(main_async(args))
+    workdir = Path(tempfile.mkdtemp(prefix="trustbot-bench-updates-"))
+    try:
+        return asyncio.run(main_async(args, workdir))
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
 
 
 if __name__ == "__main__":
