@@ -22,17 +22,39 @@ How it works, in order:
    (pills at hand, "goodbye", "I've made my decision") become crisis in combination.
 
 The lexicons are data a clinician can extend without code; see ``content/triage/README.md``.
+
+Speed (a 4,096-character message in well under a millisecond; ``bench/triage.py``). The
+filters in front of each regex are all necessary conditions for a match, so they change no
+result, only how often a regex runs:
+
+* the anchor rule above: a word of each required word set of the pattern in the segment;
+* literal **pieces**: substrings every match contains (``required_literals``), tested per
+  word and cached with the word (see ``_piece``), and a few multi-word strings tested with
+  ``in`` on the segment;
+* both kinds are bits: each distinct set gets one, a word's cached entry carries the bits of
+  the sets it satisfies, a segment's bits are the OR of its words', and a pattern runs only
+  if all its bits are there;
+* per-word work (collapsing repeated letters, anchors, bits) is cached per distinct word, and
+  a segment is read with a few C-level ``map`` calls (``_scan``);
+* signal words and message-wide modifiers cost a pass over the text, so they are read only
+  when a rule asks for them (``_Signals``, ``_Lazy``, ``_mod_message``).
+
+``tests/test_triage.py`` holds the behaviour; a change to the filters must leave every result
+as it was (compare the outputs for the test and evaluation sets before and after).
 """
 
 from __future__ import annotations
 
 import enum
+import itertools
 import re
 import re._parser as sre_parse  # the stdlib regex parser, read to find pattern anchors
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import reduce
+from operator import or_
 from pathlib import Path
 from typing import Any
 
@@ -161,17 +183,23 @@ _LEET = re.compile(
     r"|(?<=[^\W\d_]{2})[0134]\b"
     r"|(?<![\w@$])[@$](?=[^\W\d_])"
 )
-# Starts with the symbol so the regex engine can skip ahead to candidates quickly.
-_LEET_ANY = re.compile(r"[0134578@$!*|](?<=[^\W\d_].)|[@$](?=[^\W\d_])")
+# Whether _LEET could match at all: a symbol after a letter, or @/$ before one. The pattern
+# starts with a plain character class (no top-level alternation), so the engine can scan for
+# the symbols in C and only test the lookarounds where one occurs.
+_LEET_ANY = re.compile(r"[0134578@$!*|](?:(?<=[^\W\d_].)|(?<=[@$])(?=[^\W\d_]))")
 _SPACED_ANY = re.compile(r" [^\W\d_][ .][^\W\d_][ .][^\W\d_]\b")
 # Symbols that were not leetspeak become spaces.
 _LEFTOVER = {ord(ch): " " for ch in "*_`|~$@!?"}
 _SPACED = re.compile(r"\b[^\W\d_](?:[ .][^\W\d_]\b){2,}")
 _REPEATS = re.compile(r"([a-zа-я])(?=\1)")  # drop a letter its twin follows: kiiill -> kil
 # Segments end at sentence punctuation, newlines (non-signal emoji became newlines) and right
-# after laughter, so "kms lol i missed the bus" is two segments.
-_SEGMENT_SPLIT = re.compile(r"[.!?;]+(?=\s|$)")
+# after laughter, so "kms lol i missed the bus" is two segments. ("[.!?;][.!?;]*" is
+# "[.!?;]+", written so that the regex engine can skip ahead in C to the next mark.)
+_SEGMENT_SPLIT = re.compile(r"[.!?;][.!?;]*(?=\s|$)")
 _LAUGHS = (" lol ", " lmao ", " lmfao ", " rofl ", " haha ", " hahaha ", " hehe ", " emjlaugh ")
+# Each laugh is first looked for without its final space: Python's substring search skips
+# ahead by the last character, and a letter is much rarer than a space.
+_LAUGH_PROBES = tuple((laugh, laugh[:-1]) for laugh in _LAUGHS)
 
 
 def _unleet(match: re.Match[str]) -> str:
@@ -202,6 +230,29 @@ _LEFTOVER_ANY = re.compile(r"[*_`|~$@!?]")
 
 def segments(text: str) -> list[str]:
     """Normalise ``text`` and split it into its non-empty segments."""
+    return [seg for seg, _tokens in _segment_tokens(text)]
+
+
+# Words remembered per cache (each cache is emptied when it grows past this): far more than
+# the vocabulary of a chat, and a few tens of megabytes at most.
+_CACHE_LIMIT = 100_000
+# Collapsed spelling of each word seen, so a word's repeated letters are removed once, not
+# on every message.
+_COLLAPSED: dict[str, str] = {}
+
+
+def _collapse(word: str) -> str:
+    out = _COLLAPSED.get(word)
+    if out is None:
+        if len(_COLLAPSED) > _CACHE_LIMIT:
+            _COLLAPSED.clear()
+        out = _COLLAPSED[word] = _REPEATS.sub("", word)
+    return out
+
+
+def _prepared(text: str) -> tuple[list[str], bool]:
+    """The whole-text steps of normalisation: the newline-separated parts of the text, and
+    whether their words still need their repeated letters collapsed (see below)."""
     if text.isascii():
         # Fast path: ASCII is already NFKC, and a byte table translates at memcpy speed.
         raw = text.lower().encode("ascii").translate(_ASCII_TABLE, _ASCII_DELETE)
@@ -211,25 +262,48 @@ def segments(text: str) -> list[str]:
     if _LEET_ANY.search(t):
         t = _LEET.sub(_unleet, t)
     t = _SEGMENT_SPLIT.sub("\n", t)
-    if _LEFTOVER_ANY.search(t):
+    if t.isascii():
+        t = t.translate(_LEFTOVER)  # cheaper than searching first, for ASCII only
+    elif _LEFTOVER_ANY.search(t):
         t = t.translate(_LEFTOVER)
-    for laugh in _LAUGHS:
-        if laugh in t:
+    for laugh, probe in _LAUGH_PROBES:
+        if probe in t and laugh in t:
             t = t.replace(laugh, laugh[:-1] + "\n")
     if _SPACED_ANY.search(" " + t):
         t = _SPACED.sub(_join_spaced, t)
-    t = _REPEATS.sub("", t)
-    if " self" in t:  # "my self" is written both ways
-        t = (
-            t.replace("my self", "myself")
-            .replace("him self", "himself")
-            .replace("her self", "herself")
-        )
+    # Repeated letters are collapsed word by word through a cache: _REPEATS only ever looks at
+    # two adjacent letters, which are always in the same word, so this equals one pass over
+    # the whole text. The one rule that reads across words, "my self" -> "myself", must see the
+    # collapsed text with its original spacing; " self" can only appear after collapsing if
+    # "lf" is already in the text, so that rare case takes the whole-text route.
+    per_word = "lf" not in t
+    if not per_word:
+        t = _REPEATS.sub("", t)
+        if " self" in t:  # "my self" is written both ways
+            t = (
+                t.replace("my self", "myself")
+                .replace("him self", "himself")
+                .replace("her self", "herself")
+            )
+    return t.split("\n"), per_word
+
+
+def _segment_tokens(text: str) -> list[tuple[str, list[str]]]:
+    """Normalise ``text``: each non-empty segment with its words (``segment.split()``)."""
+    parts, per_word = _prepared(text)
     out = []
-    for part in t.split("\n"):
-        seg = " ".join(part.split()).strip(" ,:")
+    for part in parts:
+        words = part.split()
+        if not words:
+            continue
+        if per_word:
+            words = [_COLLAPSED.get(w) or _collapse(w) for w in words]
+        joined = " ".join(words)
+        seg = joined.strip(" ,:")
+        if len(seg) != len(joined):  # stripping changed the first or last word
+            words = seg.split()
         if seg:
-            out.append(seg)
+            out.append((seg, words))
     return out
 
 
@@ -440,6 +514,9 @@ _FUNCTION_WORDS = frozenset(
 )
 
 
+_COMMON_WORDS = _STOP_ANCHORS | _FUNCTION_WORDS
+
+
 def _anchor_cost(a: str) -> int:
     """Rough frequency of a word-prefix anchor in ordinary chat: lower is better."""
     exact = a.endswith("$")
@@ -491,7 +568,7 @@ def _anchor_sets(items: Iterable[Any], ws: bool) -> tuple[list[frozenset[str]], 
             sets.append(frozenset({run + "$" if word_end else run}))
         run = ""
 
-    for op, av in items:
+    for op, av in getattr(items, "data", items):  # .data: see _chunked
         if op == _LITERAL:
             ch = chr(av)
             if ch.isalnum():
@@ -563,16 +640,302 @@ def pattern_anchors(regex: str) -> frozenset[str] | None:
     return _best(required_sets(regex))
 
 
-def required_sets(regex: str) -> list[frozenset[str]]:
+def required_sets(regex: str | sre_parse.SubPattern) -> list[frozenset[str]]:
     """All the anchor sets of a pattern: each match has a word starting with one of each."""
-    parsed = sre_parse.parse(regex)
+    parsed = sre_parse.parse(regex) if isinstance(regex, str) else regex
     sets, _ = _anchor_sets(list(parsed), True)
     return [s for s in sets if s and min(len(a.rstrip("$")) for a in s) >= 2]
 
 
-# Per token: (risk entries, idiom entries, signal entries, anchors the token satisfies).
-_Parts = tuple[tuple[int, ...], tuple[int, ...], tuple[int, ...], frozenset[str]]
-_NO_PARTS: _Parts = ((), (), (), frozenset())
+# ---- literals: strings one of which every match contains, read from the parsed regex -----
+#
+# A second, exact filter before a regex runs. "out of ten" can only match a segment that
+# contains the substring "out of ten", and so also a word containing "ten". Unlike anchors
+# (derived for whole words), these are plain substrings of the text the regex is searched
+# in, so skipping the search when one is absent can never lose a match.
+
+_MAX_LITERALS = 64  # give up on a set of spellings beyond this many strings
+_MAX_UNION = 512  # one string per alternative of a long list of words is still useful
+_MIN_PIECE = 3  # shorter pieces ("me", "a") are in nearly every segment: not worth a bit
+_MAX_PIECE_WORD = 32  # longer words are assumed to contain every piece (see _token_parts)
+
+
+_TEXT = "text"  # a pseudo-op: a run of literal characters, as one string
+
+
+def _chunked(items: Iterable[Any]) -> Iterable[tuple[Any, Any]]:
+    """The parsed items with each run of literal characters merged into one ``_TEXT``."""
+    text: list[str] = []
+    # A SubPattern's .data is its plain list of items (iterating the SubPattern itself goes
+    # through a Python-level __getitem__ per item, which made loading much slower).
+    for op, av in getattr(items, "data", items):
+        if op == _LITERAL:
+            text.append(chr(av))
+            continue
+        if text:
+            yield _TEXT, "".join(text)
+            text = []
+        yield op, av
+    if text:
+        yield _TEXT, "".join(text)
+
+
+def _finite_strings(items: Iterable[Any]) -> set[str] | None:
+    """Every string a parsed sequence can match, if it is a small finite set, else None."""
+    out = {""}
+    for op, av in _chunked(items):
+        strings = _finite_item(op, av)
+        if strings is None:
+            return None
+        out = {a + b for a in out for b in strings}
+        if len(out) > _MAX_LITERALS:
+            return None
+    return out
+
+
+def _finite_item(op: Any, av: Any) -> set[str] | None:
+    if op == _TEXT:
+        return {av}
+    if op == _LITERAL:
+        return {chr(av)}
+    if op == _AT:  # \b, ^, $ match no characters: the literals around them stay adjacent
+        return {""}
+    if op == _SUBPATTERN:
+        _group, add_flags, del_flags, sub = av
+        return None if add_flags or del_flags else _finite_strings(sub)
+    if op == _BRANCH:
+        out: set[str] = set()
+        for alt in av[1]:
+            strings = _finite_strings(alt)
+            if strings is None:
+                return None
+            out |= strings
+        return out if len(out) <= _MAX_LITERALS else None
+    if op == _IN:
+        chars: set[str] = set()
+        for item_op, item_av in getattr(av, "data", av):
+            if item_op == _LITERAL:
+                chars.add(chr(item_av))
+            elif item_op == sre_parse.RANGE and item_av[1] - item_av[0] < 10:
+                chars.update(chr(c) for c in range(item_av[0], item_av[1] + 1))
+            else:  # a negated set, a category such as \w, a wide range
+                return None
+        return chars
+    if op in _REPEATS_OPS:
+        lo, hi, sub = av
+        strings = _finite_strings(sub)
+        if strings is None or hi == sre_parse.MAXREPEAT or hi > 3:
+            return None
+        out = set()
+        for n in range(lo, hi + 1):
+            out.update("".join(combo) for combo in itertools.product(sorted(strings), repeat=n))
+            if len(out) > _MAX_LITERALS:
+                return None
+        return out
+    return None  # lookarounds, backreferences, ".", possessive and atomic groups
+
+
+def _literal_sets(items: Iterable[Any]) -> list[frozenset[str]]:
+    sets: list[frozenset[str]] = []
+    run = {""}  # the strings the current stretch of finite items can match
+
+    def flush() -> None:
+        nonlocal run
+        if "" not in run:  # an empty alternative means the stretch may match nothing
+            sets.append(frozenset(run))
+            if len(run) > 1:
+                # A substring all the alternatives share is required too, and is often the
+                # better test: " it after" rather than 32 spellings of "she'll read it after".
+                shared = _common_substring(run)
+                if shared:
+                    sets.append(frozenset({shared}))
+        run = {""}
+
+    for op, av in _chunked(items):
+        strings = _finite_item(op, av)
+        if strings is not None:
+            joined = {a + b for a in run for b in strings}
+            if len(joined) <= _MAX_LITERALS:
+                run = joined
+            else:
+                flush()
+                run = strings if len(strings) <= _MAX_LITERALS else {""}
+            continue
+        flush()
+        if op == _SUBPATTERN and not av[1] and not av[2]:
+            sets.extend(_literal_sets(av[3]))
+        elif op == _BRANCH:
+            # One string from each alternative's most selective set.
+            union: set[str] = set()
+            for alt in av[1]:
+                best = _best_literals(_literal_sets(alt))
+                if best is None:
+                    break
+                union |= best
+            else:
+                if len(union) <= _MAX_UNION:
+                    sets.append(frozenset(union))
+        elif op in _REPEATS_OPS and av[0] >= 1:  # at least one repetition
+            sets.extend(_literal_sets(av[2]))
+    flush()
+    return sets
+
+
+def _common_substring(strings: set[str]) -> str:
+    """The longest string contained in all of ``strings`` (the first found on a tie)."""
+    shortest = min(sorted(strings), key=len)
+    for size in range(len(shortest), 0, -1):
+        for start in range(len(shortest) - size + 1):
+            piece = shortest[start : start + size]
+            if all(piece in x for x in strings):
+                return piece
+    return ""
+
+
+def _literal_rank(s: frozenset[str]) -> tuple[int, int]:
+    # Strings of 4 characters are already fairly rare in chat; beyond that, fewer strings to
+    # test is better than longer ones.
+    return (min(4, min(len(x) for x in s)), -len(s))
+
+
+def _best_literals(sets: list[frozenset[str]]) -> frozenset[str] | None:
+    return max(sets, key=_literal_rank) if sets else None
+
+
+def required_literals(regex: str | sre_parse.SubPattern) -> list[frozenset[str]]:
+    """Sets of substrings: every match of ``regex`` contains one string of each set.
+
+    Read from the parsed pattern: runs of literal characters (through small alternations,
+    character classes and bounded repeats), a set per alternation whose every branch has one.
+    Inline flags (such as ``(?i)``) end the analysis of their group, so a pattern that sets
+    them globally has no literals.
+    """
+    parsed = sre_parse.parse(regex) if isinstance(regex, str) else regex
+    if parsed.state.flags & (re.IGNORECASE | re.VERBOSE):
+        return []
+    return _literal_sets(list(parsed))
+
+
+def _minimal_strings(strings: Iterable[str]) -> tuple[str, ...]:
+    """Drop strings that contain another of the set: finding the shorter one is enough."""
+    kept: list[str] = []
+    for x in sorted(set(strings), key=lambda x: (len(x), x)):
+        if not any(k in x for k in kept):
+            kept.append(x)
+    return tuple(kept)
+
+
+def _pieces(x: str) -> list[str]:
+    """The parts of a literal string worth testing, as pieces of padded words, best first.
+
+    A segment is words joined by single spaces, so where a string such as "drop dead gorgeous"
+    occurs, "dead" is a whole word, "drop" ends a word and "gorgeous" starts one. Padding a
+    word with a space on each side turns all of these into substring tests: " dead " is in
+    " dead ", "drop " in " airdrop ", " gorgeous" in " gorgeously ". Longer parts come first,
+    a bounding space counting as three letters (a whole word "dead" is rarer than the
+    substring "dead"), everyday words last; parts too short to be worth a test are left out.
+    """
+    parts = x.split(" ")
+    scored: list[tuple[int, int, str]] = []
+    for i, part in enumerate(parts):
+        if not part:
+            continue
+        left = " " if i > 0 else ""
+        right = " " if i < len(parts) - 1 else ""
+        piece = left + part + right
+        if len(piece) < _MIN_PIECE:
+            continue
+        score = len(part) + 3 * (len(left) + len(right))
+        if part in _COMMON_WORDS:
+            score -= 100  # "the", "and": in nearly every message, a last resort only
+        scored.append((-score, i, piece))
+    return [piece for _score, _i, piece in sorted(scored)]
+
+
+def _word_pieces(strings: frozenset[str]) -> frozenset[str] | None:
+    """The best piece (see ``_pieces``) of each string, or None if a string has none.
+
+    Every match contains one of the strings, so it contains one of these pieces: whether a
+    word contains a piece is a property of the word, cached with it, so the set is one bit.
+    """
+    chosen = set()
+    for x in strings:
+        pieces = _pieces(x)
+        if not pieces:
+            return None
+        chosen.add(pieces[0])
+    return frozenset(_minimal_strings(chosen))
+
+
+def literal_tests(
+    regex: str | sre_parse.SubPattern,
+) -> tuple[list[frozenset[str]], tuple[tuple[str, ...], ...]]:
+    """The literal filters of a pattern: piece sets (checked per word, as bits) and at most
+    two sets of strings with spaces (checked with ``in`` on the segment)."""
+    sets = sorted(set(required_literals(regex)), key=_literal_rank, reverse=True)
+    piece_sets = []
+    for strings in sets:
+        pieces = _word_pieces(strings)
+        if pieces is not None and pieces not in piece_sets:
+            piece_sets.append(pieces)
+    spaced = []
+    for strings in sets:
+        kept = _minimal_strings(strings)
+        # A set without spaces is fully checked by its piece bits already.
+        if any(" " in x for x in kept) and min(len(x) for x in kept) >= 4 and len(kept) <= 32:
+            spaced.append(kept)
+            if len(spaced) == 2:
+                break
+    return piece_sets, tuple(spaced)
+
+
+_LOCAL_OPS = frozenset(
+    {sre_parse.LITERAL, sre_parse.NOT_LITERAL, sre_parse.IN, sre_parse.ANY, sre_parse.CATEGORY}
+)
+
+
+def _segment_local(items: Iterable[Any]) -> bool:
+    """Whether what a pattern matches depends only on the characters it matches, word
+    boundaries aside: no ^/$ anchors, lookarounds or backreferences. A match of such a
+    pattern inside one segment is then also a match of the segments joined by spaces."""
+    for op, av in getattr(items, "data", items):
+        if op in _LOCAL_OPS:
+            continue
+        if op == _AT:
+            if av not in (sre_parse.AT_BOUNDARY, sre_parse.AT_NON_BOUNDARY):
+                return False
+        elif op == _SUBPATTERN:
+            if not _segment_local(av[3]):
+                return False
+        elif op == _BRANCH:
+            if not all(_segment_local(alt) for alt in av[1]):
+                return False
+        elif op in _REPEATS_OPS:
+            if not _segment_local(av[2]):
+                return False
+        else:
+            return False
+    return True
+
+
+def _has_literals(checks: tuple[tuple[str, ...], ...], text: str) -> bool:
+    """Whether ``text`` contains one string of each check (True when there are none)."""
+    for strings in checks:
+        for x in strings:
+            if x in text:
+                break
+        else:
+            return False
+    return True
+
+
+# Per token: the risk, idiom and signal entries whose index anchor it satisfies, and the
+# bits of the word sets and literal piece sets it satisfies (see Lexicon).
+_Parts = tuple[tuple[int, ...], tuple[int, ...], tuple[int, ...], int]
+_NO_PARTS: _Parts = ((), (), (), 0)
+# One lexicon entry of a modifier: its regex, the bits of its pieces, and whether a match in a
+# single segment is also a match in the segments joined (see _segment_local).
+_ModifierPart = tuple[re.Pattern[str], int, bool]
 
 
 @dataclass
@@ -584,14 +947,43 @@ class Lexicon:
     modifiers: dict[str, re.Pattern[str]] = field(default_factory=dict)
     answers: dict[str, re.Pattern[str]] = field(default_factory=dict)
     index: dict[str, list[int]] = field(default_factory=dict)
-    anchor_lengths: tuple[int, ...] = ()
-    first2: frozenset[str] = frozenset()
     unanchored: tuple[int, ...] = ()
     languages: tuple[str, ...] = ()
     stage: list[int] = field(default_factory=list)
-    token_cache: dict[str, _Parts] = field(default_factory=dict)
-    vocab: frozenset[str] = frozenset()  # every anchor of every required set
-    vocab_lengths: tuple[int, ...] = ()
+
+    # ---- derived at load time, for speed only (see "Speed" in the module docstring) ----
+    # Per entry: its regex, the bits that must all be present in a segment before it runs
+    # (risk patterns: their word sets and pieces; idioms and signals, whose anchors are only
+    # an index: their pieces), and up to two sets of strings with spaces to test with ``in``.
+    regexes: list[re.Pattern[str]] = field(default_factory=list)
+    need: list[int] = field(default_factory=list)
+    literals: list[tuple[tuple[str, ...], ...]] = field(default_factory=list)
+    signal_reason: list[str] = field(default_factory=list)  # distress, low_mood or ""
+    unanchored_risk: tuple[int, ...] = ()
+    unanchored_idiom: tuple[int, ...] = ()
+    unanchored_signal: tuple[int, ...] = ()
+    # Each distinct word set and piece set has a bit: anchor (or piece) -> bits of its sets.
+    word_bits: dict[str, int] = field(default_factory=dict)
+    piece_bits: dict[str, int] = field(default_factory=dict)
+    all_pieces: int = 0
+    # Every beginning of a prefix anchor, and every beginning (of at least _MIN_PIECE
+    # characters) of a piece: a word's prefixes and substrings are looked up only while they
+    # are in here, so a word costs a few lookups however many anchors there are.
+    anchor_prefixes: frozenset[str] = frozenset()
+    piece_prefixes: frozenset[str] = frozenset()
+    # Each modifier again, one regex per lexicon entry (see _mod_message).
+    modifier_parts: dict[str, list[_ModifierPart]] = field(default_factory=dict)
+
+    # ---- caches, bounded (see _CACHE_LIMIT) ----
+    token_cache: dict[str, _Parts] = field(default_factory=dict)  # by segment word
+    # Per word as it comes out of the whole-text normalisation (before its repeated letters
+    # are collapsed): its collapsed spelling, its bits, the risk entries it anchors, and the
+    # idiom and signal entries it anchors (the last two only for words that anchor some).
+    # Separate tables so that a segment is read with C-level map() calls (see _scan).
+    word_collapsed: dict[str, str] = field(default_factory=dict)
+    word_present: dict[str, int] = field(default_factory=dict)
+    word_risk: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    word_other: dict[str, tuple[tuple[int, ...], tuple[int, ...]]] = field(default_factory=dict)
 
 
 def _entry_list(raw: Any, where: str) -> list[tuple[str, tuple[str, ...]]]:
@@ -624,6 +1016,7 @@ def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
     answer_sources: dict[str, list[str]] = {}
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     languages: list[str] = []
+    tests: list[tuple[list[frozenset[str]], tuple[tuple[str, ...], ...]]] = []
     files = sorted(directory.glob("*.yaml"))
     if not files:
         raise FileNotFoundError(f"no triage lexicons in {directory}")
@@ -657,10 +1050,12 @@ def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
                     regex = re.compile(pat)
                 except re.error as exc:
                     raise ValueError(f"{where}: {src!r} does not compile: {exc}") from exc
-                req = required_sets(pat)
+                parsed = sre_parse.parse(pat)  # read twice below, parsed once
+                req = required_sets(parsed)
                 best = _best(req)
                 others = tuple(s for s in req if s != best)
                 lex.entries.append(Entry(path.name, cat_name, src, regex, examples, best, others))
+                tests.append(literal_tests(parsed))
     for name, sources in mod_sources.items():
         lex.modifiers[name] = re.compile(r"\b(?:" + "|".join(sources) + r")\b")
     for name, sources in answer_sources.items():
@@ -674,17 +1069,129 @@ def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
             lex.index.setdefault(anchor, []).append(i)
     lex.unanchored = tuple(unanchored)
     lex.stage = [_stage(e.category) for e in lex.entries]
-    vocab = {a for e in lex.entries for req in e.required for a in req}
-    lex.vocab = frozenset(vocab)
-    lex.vocab_lengths = tuple(sorted({len(a) for a in vocab if not a.endswith("$")}))
-    lex.anchor_lengths = tuple(sorted({len(a) for a in lex.index if not a.endswith("$")}))
-    lex.first2 = frozenset(a[:2] for a in lex.index if not a.endswith("$"))
+    lex.unanchored_risk = tuple(i for i in unanchored if lex.stage[i] == _STAGE_RISK)
+    lex.unanchored_idiom = tuple(i for i in unanchored if lex.stage[i] == _STAGE_IDIOM)
+    lex.unanchored_signal = tuple(i for i in unanchored if lex.stage[i] == _STAGE_SIGNAL)
+    _derive_filters(lex, tests, mod_sources)
     lex.languages = tuple(languages)
     return lex
 
 
+_SetKey = tuple[str, frozenset[str]]  # ("word", anchors) or ("piece", pieces)
+
+
+def _derive_filters(
+    lex: Lexicon,
+    tests: list[tuple[list[frozenset[str]], tuple[tuple[str, ...], ...]]],
+    mod_sources: dict[str, list[str]],
+) -> None:
+    """Fill the fields of ``lex`` that only make matching faster (see Lexicon)."""
+    lex.regexes = [e.regex for e in lex.entries]
+    lex.signal_reason = [
+        lex.categories[e.category].reason if lex.stage[i] == _STAGE_SIGNAL else ""
+        for i, e in enumerate(lex.entries)
+    ]
+    entry_keys: list[set[_SetKey]] = []
+    for i, (entry, (pieces, spaced)) in enumerate(zip(lex.entries, tests, strict=True)):
+        keys: set[_SetKey] = {("piece", p) for p in pieces}
+        if lex.stage[i] == _STAGE_RISK:  # the anchor rule applies to risk patterns only
+            if entry.anchors is not None:
+                keys.add(("word", entry.anchors))
+            keys.update(("word", req) for req in entry.required)
+        entry_keys.append(keys)
+        lex.literals.append(spaced)
+    mod_keys: list[tuple[str, str, sre_parse.SubPattern, set[_SetKey]]] = []
+    for name, sources in mod_sources.items():
+        for src in sources:
+            source = r"\b(?:" + src + r")\b"
+            parsed = sre_parse.parse(source)
+            pieces, _spaced = literal_tests(parsed)
+            mod_keys.append((name, source, parsed, {("piece", p) for p in pieces}))
+    all_keys = {key for keys in entry_keys for key in keys}
+    all_keys.update(key for *_rest, keys in mod_keys for key in keys)
+    order = sorted(all_keys, key=lambda k: (k[0], sorted(k[1])))  # the same bits every run
+    _assign_bits(lex, order, entry_keys)
+    ids = {key: sid for sid, key in enumerate(order)}
+    for name, source, parsed, keys in mod_keys:
+        need = sum(1 << ids[key] for key in keys)
+        part = (re.compile(source), need, _segment_local(parsed))
+        lex.modifier_parts.setdefault(name, []).append(part)
+
+
+def _assign_bits(lex: Lexicon, order: list[_SetKey], entry_keys: list[set[_SetKey]]) -> None:
+    """Give each set key the bit of its place in ``order``; fill the tables that use them."""
+    ids = {key: sid for sid, key in enumerate(order)}
+    lex.need = [sum(1 << ids[key] for key in keys) for keys in entry_keys]
+    lex.word_bits, lex.piece_bits, lex.all_pieces = {}, {}, 0
+    for (kind, strings), sid in ids.items():
+        bits = lex.word_bits if kind == "word" else lex.piece_bits
+        for x in strings:
+            bits[x] = bits.get(x, 0) | 1 << sid
+        if kind == "piece":
+            lex.all_pieces |= 1 << sid
+    anchors = [a for a in (*lex.index, *lex.word_bits) if not a.endswith("$")]
+    lex.anchor_prefixes = frozenset(a[:n] for a in anchors for n in range(1, len(a) + 1))
+    lex.piece_prefixes = frozenset(
+        x[:n] for x in lex.piece_bits for n in range(_MIN_PIECE, len(x) + 1)
+    )
+
+
+def _token_parts(tok: str, lex: Lexicon) -> _Parts:
+    """What a word can start: entries anchored on it, and the bits of the word sets it
+    belongs to and of the literal pieces it contains.
+
+    An anchor ``kil`` is satisfied by any word starting with ``kil``; ``si$`` only by ``si``;
+    a piece by any token containing it. Cached per token: the vocabulary of chats is small.
+    """
+    cache = lex.token_cache
+    parts = cache.get(tok)
+    if parts is not None:
+        return parts
+    word = tok.strip(".,!?;:'%")
+    # Prefix anchors are found by walking the word's prefixes while they still begin some
+    # anchor (see Lexicon.anchor_prefixes); pieces likewise from each place in the token.
+    prefixes = lex.anchor_prefixes
+    index = lex.index
+    bits = lex.word_bits
+    found: set[int] = set(index.get(word + "$", ()))
+    mask = bits.get(word + "$", 0)
+    for n in range(1, len(word) + 1):
+        head = word[:n]
+        if head not in prefixes:
+            break
+        ids = index.get(head)
+        if ids:
+            found.update(ids)
+        mask |= bits.get(head, 0)
+    if len(tok) > _MAX_PIECE_WORD:
+        mask |= lex.all_pieces  # as if it contained every piece: safe, the regex decides
+    else:
+        pieces = lex.piece_bits
+        piece_prefixes = lex.piece_prefixes
+        padded = f" {tok} "  # see _piece
+        size = len(padded)
+        for start in range(size - _MIN_PIECE + 1):
+            end = start + _MIN_PIECE
+            while end <= size and padded[start:end] in piece_prefixes:
+                mask |= pieces.get(padded[start:end], 0)
+                end += 1
+    if found or mask:
+        stage = lex.stage
+        parts = (
+            tuple(i for i in found if stage[i] == _STAGE_RISK),
+            tuple(sorted(i for i in found if stage[i] == _STAGE_IDIOM)),
+            tuple(i for i in found if stage[i] == _STAGE_SIGNAL),
+            mask,
+        )
+    else:
+        parts = _NO_PARTS
+    if len(cache) > _CACHE_LIMIT:
+        cache.clear()
+    cache[tok] = parts
+    return parts
+
+
 LEXICON = load_lexicon()
-_WORD = re.compile(r"\w+")
 
 # --------------------------------------------------------------------------------------------
 # Matching
@@ -692,47 +1199,17 @@ _WORD = re.compile(r"\w+")
 
 
 def candidates(segment: str, lex: Lexicon = LEXICON) -> tuple[int, ...]:
-    """Indices of the entries whose anchor begins some word of ``segment``, in lexicon order."""
+    """Indices of the entries whose anchor begins some word of ``segment``, in lexicon order.
+
+    For looking into the lexicon (which patterns a word brings in); matching itself reads
+    the same information from the per-word tables (see _scan).
+    """
     found: set[int] = set(lex.unanchored)
     for tok in segment.split():
         parts = _token_parts(tok, lex)
         for part in parts[:3]:
             found.update(part)
     return tuple(sorted(found))
-
-
-def _token_parts(tok: str, lex: Lexicon) -> _Parts:
-    """Entries anchored on ``tok``, split into (risk, idiom, signal); cached per token."""
-    cache = lex.token_cache
-    parts = cache.get(tok)
-    if parts is not None:
-        return parts
-    word = tok.strip(".,!?;:'%")
-    found: set[int] = set(lex.index.get(word + "$", ()))
-    if word[:2] in lex.first2:
-        for length in lex.anchor_lengths:
-            if length > len(word):
-                break
-            ids = lex.index.get(word[:length])
-            if ids:
-                found.update(ids)
-    vocab = lex.vocab
-    present = {word + "$"} & vocab
-    present.update(word[:n] for n in lex.vocab_lengths if n <= len(word) and word[:n] in vocab)
-    if found or present:
-        stage = lex.stage
-        parts = (
-            tuple(i for i in found if stage[i] == _STAGE_RISK),
-            tuple(sorted(i for i in found if stage[i] == _STAGE_IDIOM)),
-            tuple(i for i in found if stage[i] == _STAGE_SIGNAL),
-            frozenset(present),
-        )
-    else:
-        parts = _NO_PARTS
-    if len(cache) > 200_000:  # bounded: the vocabulary of real chats is much smaller
-        cache.clear()
-    cache[tok] = parts
-    return parts
 
 
 @dataclass
@@ -748,14 +1225,37 @@ class _Hit:
 class _Analysis:
     level: Level
     reasons: tuple[str, ...]
-    distress: bool
-    low_mood: bool
+    distress: _Lazy  # distress words (not negated) or a concern-level hit, read on demand
+    low_mood: _Lazy  # low-mood words (not negated), read on demand
     negated: bool
 
 
 def _mod(name: str, text: str, lex: Lexicon) -> bool:
     rx = lex.modifiers.get(name)
     return bool(rx and rx.search(text))
+
+
+def _mod_message(name: str, segs: list[_Segment], full: str, lex: Lexicon) -> bool:
+    """``_mod(name, full)`` for ``full``, the segments joined by spaces, usually faster.
+
+    A modifier matches if one of its lexicon entries does. An entry whose pieces are in no
+    word of the message cannot match; one in another language usually has none. One that is
+    local (see _segment_local) and whose pieces are in only a few segments is first tried on
+    those, where a match is usually found at once; only if none matches is the whole text
+    searched (a match may also span two segments).
+    """
+    message_bits = reduce(or_, [segment[1] for segment in segs], 0)
+    for regex, need, local in lex.modifier_parts.get(name, ()):
+        if need & message_bits != need:
+            continue
+        if local:
+            likely = [seg for seg, bits, _risk, _other in segs if need & bits == need]
+            # Worth it only when few segments qualify: each search has a cost of its own.
+            if len(likely) <= 3 and any(regex.search(seg) for seg in likely):
+                return True
+        if regex.search(full):
+            return True
+    return False
 
 
 # Words that may stand between a negation and what it negates ("not really going to").
@@ -832,78 +1332,224 @@ def _third_person(seg: str, start: int, lex: Lexicon) -> bool:
     return last3 > last1
 
 
-def _analyse(text: str, lex: Lexicon = LEXICON, want_signals: bool = False) -> _Analysis:
-    segments_ = segments(text)
-    if not segments_:
-        return _Analysis(Level.NONE, (), False, False, False)
-    entries = lex.entries
-    stage = lex.stage
-    hits: list[_Hit] = []
-    signal_segments: set[int] = set()
-    idiom = False
-    unanchored = [lex.unanchored] if lex.unanchored else []
-    cache = lex.token_cache
-    for si, seg in enumerate(segments_):
-        toks = seg.split()
-        got = [cache.get(t) or _token_parts(t, lex) for t in toks]
-        risk_set: set[int] = set().union(*[g[0] for g in got if g[0]])
-        if not risk_set and not unanchored:
-            if any(g[2] for g in got):
-                signal_segments.add(si)
+def _learn_words(raws: Iterable[str], lex: Lexicon) -> None:
+    """Fill the per-word tables of ``lex`` for words not seen before."""
+    collapsed_of = lex.word_collapsed
+    if len(collapsed_of) > _CACHE_LIMIT:
+        collapsed_of.clear()
+        lex.word_present.clear()
+        lex.word_risk.clear()
+        lex.word_other.clear()
+    for raw in raws:
+        if raw in collapsed_of:
             continue
-        idiom_set: set[int] = set().union(*[g[1] for g in got if g[1]])
-        present: set[str] = set().union(*[g[3] for g in got])
-        if any(g[2] for g in got):
-            signal_segments.add(si)
-        for extra in unanchored:
-            risk_set.update(i for i in extra if stage[i] == _STAGE_RISK)
-            idiom_set.update(i for i in extra if stage[i] == _STAGE_IDIOM)
-        if not risk_set:
-            continue  # idioms only matter where a risk pattern could fire
-        masked = seg
-        for i in sorted(idiom_set):
-            for im in entries[i].regex.finditer(masked):
-                idiom = True
-                masked = masked[: im.start()] + " " * (im.end() - im.start()) + masked[im.end() :]
-        if masked is not seg:  # an idiom took words away: fewer patterns can still fire
-            risk_set = set()
-            present = set()
-            for tok in masked.split():
-                parts = cache.get(tok) or _token_parts(tok, lex)
-                risk_set.update(parts[0])
-                present.update(parts[3])
-        for i in risk_set:
-            # Every other required word of the pattern must be present before the regex runs.
-            e = entries[i]
-            if e.required and not all(not r.isdisjoint(present) for r in e.required):
+        word = _COLLAPSED.get(raw) or _collapse(raw)
+        parts = lex.token_cache.get(word) or _token_parts(word, lex)
+        collapsed_of[raw] = word
+        lex.word_present[raw] = parts[3]
+        if parts[0]:
+            lex.word_risk[raw] = parts[0]
+        if parts[1] or parts[2]:
+            lex.word_other[raw] = (parts[1], parts[2])
+
+
+# A segment: its text, the bits of its words, and the entries its words anchor: one tuple of
+# risk entries per anchoring word, and (idiom entries, signal entries) per word with some.
+_Segment = tuple[str, int, list[tuple[int, ...]], list[tuple[tuple[int, ...], tuple[int, ...]]]]
+
+
+def _scan(text: str, lex: Lexicon) -> list[_Segment]:
+    """Normalise ``text`` into segments (as ``segments``) and read each segment's words."""
+    parts, _per_word = _prepared(text)
+    # When the whole text was collapsed already (_per_word false), collapsing a word again
+    # changes nothing, so the same tables serve both cases.
+    collapsed_of = lex.word_collapsed.__getitem__
+    present_of = lex.word_present.__getitem__
+    risk_of = lex.word_risk.get
+    other_of = lex.word_other.get
+    out: list[_Segment] = []
+    for part in parts:
+        raws = part.split()
+        if not raws:
+            continue
+        try:
+            words = list(map(collapsed_of, raws))
+        except KeyError:
+            _learn_words(raws, lex)
+            words = list(map(collapsed_of, raws))
+        joined = " ".join(words)
+        seg = joined.strip(" ,:")
+        if len(seg) != len(joined):  # stripping changed the first or last word
+            if not seg:
                 continue
-            m = e.regex.search(masked)
-            if m:
-                hits.append(_Hit(i, lex.categories[e.category], m.start(), m.end(), si))
-    negated_first = any(
-        "negation" in h.cat.flags and _negated(segments_[h.segment], h.start, lex) for h in hits
-    )
-    if want_signals or negated_first or any(h.cat.kind == "weak" for h in hits):
-        # Distress words are only needed to read negations, weak signals and context.
-        for si in sorted(signal_segments):
-            for i in candidates(segments_[si], lex):
-                if stage[i] != _STAGE_SIGNAL:
+            raws = seg.split()
+            _learn_words(raws, lex)
+        out.append(
+            (
+                seg,
+                reduce(or_, map(present_of, raws), 0),
+                list(filter(None, map(risk_of, raws))),
+                list(filter(None, map(other_of, raws))),
+            )
+        )
+    return out
+
+
+def _search_risks(
+    text: str, si: int, candidates: Iterable[int], present: int, lex: Lexicon, hits: list[_Hit]
+) -> None:
+    """Run the candidate risk patterns over one segment, appending what they find to ``hits``.
+
+    ``present`` has the bits of the words of ``text``. A pattern runs only if each of its
+    required word sets is present (the anchor rule of the lexicon), each of its literal
+    piece sets too, and ``text`` contains its multi-word literals. The literal tests are
+    exact: every match contains them, so a segment without them cannot match.
+    """
+    need = lex.need
+    literals = lex.literals
+    regexes = lex.regexes
+    for i in candidates:
+        if need[i] & present != need[i]:
+            continue  # a required word set or piece is missing
+        checks = literals[i]
+        if checks and not _has_literals(checks, text):
+            continue
+        m = regexes[i].search(text)
+        if m:
+            hits.append(_Hit(i, lex.categories[lex.entries[i].category], m.start(), m.end(), si))
+
+
+def _mask_idioms(seg: str, idioms: Iterable[int], present: int, lex: Lexicon) -> tuple[str, bool]:
+    """Blank out (with spaces) what the idiom patterns match; and whether any matched.
+
+    ``present`` are the bits of the words of the unmasked segment.
+    """
+    need = lex.need
+    if all(need[i] & present != need[i] for i in idioms):
+        return seg, False  # none can match the segment, so nothing is masked
+    masked = seg
+    matched = False
+    for i in sorted(idioms):
+        if need[i] & present != need[i] or not _has_literals(lex.literals[i], masked):
+            continue
+        text = masked
+        for im in lex.regexes[i].finditer(text):
+            matched = True
+            masked = masked[: im.start()] + " " * (im.end() - im.start()) + masked[im.end() :]
+        if masked is not text:
+            # Blanked letters change the words (a piece test such as " dead " may even newly
+            # hold), so the bits are taken again from the words that are left.
+            present = _present(masked, lex)
+    return masked, matched
+
+
+def _present(text: str, lex: Lexicon) -> int:
+    """The bits of the words of ``text`` (for text that is not a segment as scanned)."""
+    bits = 0
+    for word in text.split():
+        bits |= (lex.token_cache.get(word) or _token_parts(word, lex))[3]
+    return bits
+
+
+def _risk_hits(segs: list[_Segment], lex: Lexicon) -> tuple[list[_Hit], bool]:
+    """Mask idioms and run the risk patterns over each segment of a message.
+
+    Returns the risk hits and whether an idiom matched.
+    """
+    cache = lex.token_cache
+    unanchored_risk = lex.unanchored_risk
+    unanchored_idiom = lex.unanchored_idiom
+    hits: list[_Hit] = []
+    idiom = False
+    for si, (seg, present, risk, other) in enumerate(segs):
+        if not risk and not unanchored_risk:
+            continue  # idioms only matter where a risk pattern could fire
+        idioms = [ids for ids, _signal_ids in other if ids]  # few words anchor idioms
+        if idioms or unanchored_idiom:
+            masked, matched = _mask_idioms(seg, set(unanchored_idiom).union(*idioms), present, lex)
+            idiom = idiom or matched
+            if masked is not seg:
+                # An idiom took words away: read the segment again from what is left.
+                risk_left: set[int] = set()
+                for word in masked.split():
+                    risk_left.update((cache.get(word) or _token_parts(word, lex))[0])
+                _search_risks(masked, si, risk_left, _present(masked, lex), lex, hits)
+                continue
+        candidates_: Iterable[int]
+        if len(risk) == 1 and not unanchored_risk:
+            candidates_ = risk[0]  # one anchoring word: its entries are already distinct
+        else:
+            candidates_ = set(unanchored_risk).union(*risk)
+        _search_risks(seg, si, candidates_, present, lex, hits)
+    return hits, idiom
+
+
+class _Signals:
+    """The message's distress and low-mood words, searched only when a rule reads them.
+
+    Signals change a level only in a few cases (a negated risk, weak signals, context rules),
+    and their patterns are anchored on everyday words, so searching them eagerly would cost
+    most long messages a pass for nothing.
+    """
+
+    def __init__(self, segs: list[_Segment], lex: Lexicon) -> None:
+        self._segs = segs
+        self._lex = lex
+        self._anchored: list[tuple[str, int, list[int]]] | None = None
+
+    def present(self, reason: str) -> bool:
+        """Whether a signal pattern of ``reason`` (distress, low_mood) matches a segment
+        without a negation just before it (the first match of each pattern per segment)."""
+        lex = self._lex
+        if self._anchored is None:
+            # The segments with a word that anchors a signal pattern, and those patterns.
+            self._anchored = []
+            for seg, bits, _risk, other in self._segs:
+                anchored = [ids for _idiom_ids, ids in other if ids]
+                if anchored:
+                    ids = sorted(set(lex.unanchored_signal).union(*anchored))
+                    self._anchored.append((seg, bits, ids))
+        for seg, bits, ids in self._anchored:
+            for i in ids:
+                need = lex.need[i]
+                if lex.signal_reason[i] != reason or need & bits != need:
                     continue
-                sm = entries[i].regex.search(segments_[si])
-                if sm:
-                    hits.append(
-                        _Hit(i, lex.categories[entries[i].category], sm.start(), sm.end(), si)
-                    )
+                if not _has_literals(lex.literals[i], seg):
+                    continue
+                m = lex.regexes[i].search(seg)
+                if m and not _negated(seg, m.start(), lex):
+                    return True
+        return False
+
+
+def _analyse(text: str, lex: Lexicon = LEXICON, want_signals: bool = False) -> _Analysis:
+    segs = _scan(text, lex)
+    if not segs:
+        return _Analysis(Level.NONE, (), _Lazy.constant(False), _Lazy.constant(False), False)
+    segments_ = [segment[0] for segment in segs]
+    hits, idiom = _risk_hits(segs, lex)
+    # Signals are read only when the message needs them: for context rules (want_signals),
+    # to judge a negated risk, or weak signals.
+    signals_wanted = (
+        want_signals
+        or any(h.cat.kind == "weak" for h in hits)
+        or any(
+            "negation" in h.cat.flags and _negated(segments_[h.segment], h.start, lex) for h in hits
+        )
+    )
+    signals = _Signals(segs, lex)
+    sig_distress = _Lazy(lambda: signals_wanted and signals.present("distress"))
+    sig_low_mood = _Lazy(lambda: signals_wanted and signals.present("low_mood"))
     if not hits:
         reasons: tuple[str, ...] = ("none:idiom",) if idiom else ()
-        return _Analysis(Level.NONE, reasons, False, False, False)
+        return _Analysis(Level.NONE, reasons, sig_distress, sig_low_mood, False)
     full = " ".join(segments_)
-    serious = _Lazy(lambda: _mod("seriousness", full, lex))
-    immediate = _Lazy(lambda: _mod("immediacy", full, lex))
-    specifics = _Lazy(lambda: _mod("specifics", full, lex))
+    serious = _Lazy(lambda: _mod_message("seriousness", segs, full, lex))
+    immediate = _Lazy(lambda: _mod_message("immediacy", segs, full, lex))
+    specifics = _Lazy(lambda: _mod_message("specifics", segs, full, lex))
     found: list[tuple[Level, str]] = []
     weak: set[str] = set()
-    distress = low_mood = negated_any = False
+    negated_any = False
     none_tags: set[str] = {"none:idiom"} if idiom else set()
     demotable: list[tuple[_Hit, str]] = []  # trivial-context candidates, resolved below
     firm_risk = False
@@ -913,19 +1559,13 @@ def _analyse(text: str, lex: Lexicon = LEXICON, want_signals: bool = False) -> _
         cat = hit.cat
         flags = cat.flags
         if "negation" in flags and _negated(seg, hit.start, lex):
-            if cat.kind in ("signal", "weak"):
+            if cat.kind == "weak":
                 continue
             if cat.level == Level.CRISIS and _mod("history", seg, lex):
                 found.append((Level.CONCERN, "concern:history"))
             else:
                 negated_any = True
                 none_tags.add("none:negation")
-            continue
-        if cat.kind == "signal":
-            if cat.reason == "distress":
-                distress = True
-            else:
-                low_mood = True
             continue
         if cat.kind == "weak":
             if cat.reason != "means" and (
@@ -980,7 +1620,7 @@ def _analyse(text: str, lex: Lexicon = LEXICON, want_signals: bool = False) -> _
 
     # Weak signals in combination: means at hand, a farewell, finality, a decision, sudden
     # calm. Two different ones together, or one with any distress, read as crisis.
-    strong_context = bool(found) or distress
+    strong_context = bool(found) or sig_distress.value
     if weak and (len(weak) >= 2 or strong_context or ("means" in weak and immediate.value)):
         reason = "preparation" if weak & {"means", "decision"} else "farewell"
         found.append((Level.CRISIS, f"crisis:{reason}"))
@@ -989,15 +1629,15 @@ def _analyse(text: str, lex: Lexicon = LEXICON, want_signals: bool = False) -> _
     elif "finality" in weak:
         found.append((Level.CONCERN, "concern:finality"))
 
-    if any(level >= Level.CONCERN for level, _ in found):
-        distress = True
-    if negated_any and not found and (distress or (low_mood and serious.value)):
+    concern_found = any(level >= Level.CONCERN for level, _ in found)
+    distress = _Lazy.constant(True) if concern_found else sig_distress
+    if negated_any and not found and (sig_distress.value or (sig_low_mood.value and serious.value)):
         found.append((Level.CONCERN, "concern:negation_distress"))
     if not found:
-        return _Analysis(Level.NONE, tuple(sorted(none_tags)), distress, low_mood, negated_any)
+        return _Analysis(Level.NONE, tuple(sorted(none_tags)), distress, sig_low_mood, negated_any)
     top = max(level for level, _ in found)
     reasons = tuple(sorted({tag for level, tag in found if level == top}))
-    return _Analysis(top, reasons, distress, low_mood, negated_any)
+    return _Analysis(top, reasons, distress, sig_low_mood, negated_any)
 
 
 class _Lazy:
@@ -1015,6 +1655,13 @@ class _Lazy:
             self._value = self._fn()
             self._fn = None
         return self._value
+
+    @classmethod
+    def constant(cls, value: bool) -> _Lazy:
+        """A value known already."""
+        lazy = cls(bool)
+        lazy._fn, lazy._value = None, value
+        return lazy
 
 
 def triage(text: str) -> TriageResult:
@@ -1086,9 +1733,9 @@ def triage_in_context(text: str, ctx: TriageContext) -> TriageResult:
             return TriageResult(Level.CRISIS, ("crisis:recent_crisis_reassurance",))
         if level == Level.CONCERN:
             return TriageResult(Level.CRISIS, ("crisis:recent_crisis", *reasons))
-        if a.distress or a.low_mood or a.negated:
+        if a.negated or a.distress.value or a.low_mood.value:
             return TriageResult(Level.CONCERN, ("concern:recent_crisis",))
     if level == Level.NONE and mood_concern(ctx.recent_moods):
-        if a.distress or a.low_mood or a.negated:
+        if a.negated or a.distress.value or a.low_mood.value:
             return TriageResult(Level.CONCERN, ("concern:low_mood_checkins",))
     return TriageResult(level, reasons)

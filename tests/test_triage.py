@@ -427,6 +427,81 @@ def test_low_moods_raise_distress_but_not_ordinary_text() -> None:
 
 
 # ---------------------------------------------------------------------------------------------
+# Safety net for ambiguous wording (SAFETY.md: when torn, choose the higher level)
+# ---------------------------------------------------------------------------------------------
+
+# Veiled first-person wording in the fields of death, ending, disappearing, burden, giving up:
+# at least concern, so the bot asks the direct question.
+AT_LEAST_CONCERN = [
+    "honestly what is the point of me",
+    "i think im going to give up on everything",
+    "i cant keep pretending much longer",
+    "im so tired of everything",
+    "i just want out",
+    "i feel like a drain on everyone around me",
+    "would anyone even notice",
+    "i cant see a future for myself",
+    "some nights i keep thinking about death",
+    "i feel like im slowly fading away",
+    "je ne vois plus d'avenir pour moi",
+    "ich sehe keinen Sinn mehr",
+    "estoy cansado de todo",
+    "я устал от всего",
+]
+
+# The same concepts in their clear forms, without the usual words: crisis.
+INDIRECT_CRISIS = [
+    "part of me wants to fall asleep and not come back",
+    "i want to check out for good",
+    "everyone would be less stressed if i was out of the picture",
+    "i've been quietly collecting my mum's sleeping pills",
+    "who would take my dog if something happened to me",
+    "this is the last time you'll hear from me",
+    "there are new lines on my thighs and i made them myself",
+    "my stepdad does stuff to me and says if i tell mum will cry",
+    "my friend said goodbye and now her phone is switched off",
+    "quiero cerrar los ojos para siempre",
+    "es wäre leichter für alle, wenn es mich nicht gäbe",
+]
+
+# Idioms, hyperbole, games and everyday readings of the same words: none.
+EVERYDAY = [
+    "I'm dead \U0001f480",
+    "dead tired after the late shift",
+    "dying to see you this weekend",
+    "you killed it on stage",
+    "the pasta was to die for",
+    "shoot me a message later",
+    "stop cutting corners on the report",
+    "she looked drop dead gorgeous",
+    "overdosed on caffeine again lol",
+    "we are going to a murder mystery dinner",
+    "the suicide squeeze tied the game",
+    "I'm done with the laundry",
+    "I'm out of milk",
+    "I give up, this crossword is impossible",
+    "what's the point of this meeting",
+    "I wrote a will after the baby was born",
+    "would anyone notice if I left the party early",
+]
+
+
+@pytest.mark.parametrize("text", AT_LEAST_CONCERN)
+def test_veiled_wording_is_at_least_concern(text: str) -> None:
+    assert triage(text).level >= Level.CONCERN, text
+
+
+@pytest.mark.parametrize("text", INDIRECT_CRISIS)
+def test_indirect_crisis_wording_is_crisis(text: str) -> None:
+    assert triage(text).level == Level.CRISIS, text
+
+
+@pytest.mark.parametrize("text", EVERYDAY)
+def test_everyday_readings_stay_none(text: str) -> None:
+    assert triage(text).level == Level.NONE, text
+
+
+# ---------------------------------------------------------------------------------------------
 # Development set
 # ---------------------------------------------------------------------------------------------
 
