@@ -75,7 +75,7 @@ from bot.emulator import BotAPIEmulator
 
 REPO = Path(__file__).resolve().parent.parent
 OUT_DIR = REPO / "bench" / "out"
-TOKEN = "1234567890:AAbench-token-not-a-real-one-0123456789"
+TOKEN = "123456:bench-token-not-a-real-one"
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 
 DB_USERS = 100_000
