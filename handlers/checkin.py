@@ -20,6 +20,8 @@ from handlers.common import (
     set_waiting,
     user_state,
 )
+from handlers.help import count
+from handlers.safety import maybe_mood_concern
 
 # A mood keyboard may come from /checkin ("c") or from a scheduled prompt ("p").
 SOURCES = ("c", "p")
@@ -75,10 +77,8 @@ async def on_mood(update: Update, context: Context, cb: Callback) -> None:
             await message.edit_text(f"{texts.MOOD_QUESTION}\n→ {texts.MOOD_LABELS[mood]}")
         except BadRequest:
             pass  # already edited (a race with a second device): nothing to fix
-    await svc_count(context, "checkin")
+    await count(context, "checkin")
     await reply(update, "\n".join(parts))
-    from handlers.safety import maybe_mood_concern
-
     if await maybe_mood_concern(update, context, moods):
         return
     set_waiting(context, "note")
@@ -102,9 +102,3 @@ async def on_note_text(update: Update, context: Context, text: str) -> str:
         await svc.db().add_journal(stored.user_id, "checkin", text, svc.now_s())
         return texts.NOTE_SAVED
     return texts.NOTE_NOT_SAVED
-
-
-async def svc_count(context: Context, name: str) -> None:
-    from handlers.help import count
-
-    await count(context, name)

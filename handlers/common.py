@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -12,6 +12,7 @@ from telegram.ext import ContextTypes
 
 from bot.callbacks import encode
 from bot.services import Services
+from scheduler.timecalc import parse_time_of_day
 
 Context = ContextTypes.DEFAULT_TYPE
 Button = tuple[str, str]  # (label, callback data)
@@ -59,6 +60,15 @@ def split_text(text: str, limit: int = TELEGRAM_TEXT_LIMIT) -> list[str]:
         rest = rest[cut:]
     parts.append(rest)
     return [p for p in parts if p.strip()] or [text[:limit]]
+
+
+def time_button(hhmm: str, action: str, *prefix: str) -> Button:
+    """A button for a time of day; ':' can't travel in callback data, so it becomes '.'."""
+    return button(hhmm, action, *prefix, hhmm.replace(":", "."))
+
+
+def time_from_button(arg: str) -> time | None:
+    return parse_time_of_day(arg.replace(".", ":"))
 
 
 async def reply(

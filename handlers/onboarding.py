@@ -24,6 +24,8 @@ from handlers.common import (
     reply,
     services,
     set_waiting,
+    time_button,
+    time_from_button,
     user_state,
 )
 from scheduler.timecalc import (
@@ -156,8 +158,8 @@ async def ask_time(update: Update, context: Context) -> None:
     await _step(update, context, "time")
     set_waiting(context, "time")
     rows = [
-        [button(t, "time", t.replace(":", ".")) for t in COMMON_TIMES[:4]],
-        [button(t, "time", t.replace(":", ".")) for t in COMMON_TIMES[4:]],
+        [time_button(t, "time") for t in COMMON_TIMES[:4]],
+        [time_button(t, "time") for t in COMMON_TIMES[4:]],
         [button(texts.TIME_TYPE, "time", "type")],
     ]
     await reply(update, texts.TIME_QUESTION, rows)
@@ -168,7 +170,7 @@ async def on_time_button(update: Update, context: Context, cb: Callback) -> None
         set_waiting(context, "time")
         await reply(update, texts.TIME_QUESTION)
         return
-    chosen = parse_time_of_day(cb.arg(0).replace(".", ":"))
+    chosen = time_from_button(cb.arg(0))
     if chosen is None:
         await reply(update, texts.STALE_BUTTON)
         return

@@ -10,7 +10,15 @@ from bot import texts
 from bot.callbacks import Callback
 from bot.storage import User
 from handlers import onboarding
-from handlers.common import Context, button, reply, services, set_waiting
+from handlers.common import (
+    Context,
+    button,
+    reply,
+    services,
+    set_waiting,
+    time_button,
+    time_from_button,
+)
 from scheduler.delivery import next_weekly
 from scheduler.timecalc import (
     days_from_mask,
@@ -106,7 +114,7 @@ async def reminder_setting(update: Update, context: Context, user: User, cb: Cal
         set_waiting(context, "days")
         await reply(update, texts.DAYS_QUESTION)
     elif choice == "med":
-        rows = [[button(t, "set", "medat", t.replace(":", ".")) for t in MED_TIMES]]
+        rows = [[time_button(t, "set", "medat") for t in MED_TIMES]]
         rows.append([button(texts.TIME_TYPE, "set", "medat", "type")])
         rows.append([button(texts.MED_PROMPT_OFF, "set", "medoff")])
         await reply(update, texts.MED_PROMPT_QUESTION, rows)
@@ -115,7 +123,7 @@ async def reminder_setting(update: Update, context: Context, user: User, cb: Cal
             set_waiting(context, "medtime")
             await reply(update, texts.TIME_QUESTION)
             return
-        chosen = parse_time_of_day(cb.arg(1).replace(".", ":"))
+        chosen = time_from_button(cb.arg(1))
         if chosen is None:
             await reply(update, texts.STALE_BUTTON)
             return

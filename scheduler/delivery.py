@@ -21,10 +21,13 @@ from datetime import UTC, date, datetime, time, timedelta
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile
 from telegram.error import BadRequest, Forbidden, TelegramError
 
 from bot.callbacks import encode
+from bot.charts import mood_chart_png
+from bot.progress import week_sentence
+from bot.safety import FOLLOWUP
 from bot.storage import DeliveryOutcome, DueSchedule, StorageUnavailable
 from scheduler.pacer import Pacer
 from scheduler.timecalc import days_from_mask, local_date, next_occurrence, parse_hhmm
@@ -286,11 +289,6 @@ class Delivery:
         )
 
     async def _weekly(self, report: TickReport) -> None:
-        from telegram import InputFile
-
-        from bot.charts import mood_chart_png
-        from bot.progress import week_sentence
-
         storage = self.services.db()
         now = self.services.now()
         for due in await storage.claim_weekly(int(now.timestamp()), 200):
@@ -336,8 +334,6 @@ class Delivery:
         report.expired = await self.services.db().expire_journal(now - days * 86400)
 
     async def _followups(self, report: TickReport) -> None:
-        from bot.safety import FOLLOWUP
-
         storage = self.services.db()
         for user_id, chat_id, _country in await storage.due_followups(self.services.now_s(), 200):
             try:
