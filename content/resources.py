@@ -1,6 +1,6 @@
 """Crisis resources: emergency numbers and help lines per country, with their sources.
 
-The data file `crisis_lines.json` was started from the team's sourced research (shared/data):
+The data file `crisis_lines.json` was started from the team's sourced research:
 every line keeps the public page it was read on and the date, and the file's `gaps` say where no
 reliable line was found. Those gaps are shown to users honestly rather than papered over.
 This module only loads and validates; `bot.safety` turns it into words.
@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -152,6 +153,34 @@ def check_resources(data: Mapping[str, Any]) -> list[str]:
                 if not any(line.get(k) for k in ("phone", "sms", "chat", "whatsapp", "url")):
                     problems.append(f"{where}: {line.get('name')!r} has no way to reach it")
     return problems
+
+
+STALE_AFTER_DAYS = 365
+
+
+def stale_entries(data: Mapping[str, Any], today: date) -> list[str]:
+    """Lines and emergency numbers whose last check is over a year before ``today``.
+
+    An entry's own ``checked`` date counts (``emergency_checked`` for the emergency number);
+    without one, the file's ``checked`` date does. Numbers change: these need a fresh look.
+    """
+    default = str(data.get("checked") or "1970-01-01")
+    out: list[str] = []
+
+    def old(value: object) -> str | None:
+        when = date.fromisoformat(str(value or default))
+        return when.isoformat() if (today - when).days > STALE_AFTER_DAYS else None
+
+    for code, country in (data.get("countries") or {}).items():
+        when = old(country.get("emergency_checked"))
+        if when:
+            out.append(f"{code} emergency number, last checked {when}")
+        for category in CATEGORIES:
+            for line in country.get(category) or []:
+                when = old(line.get("checked"))
+                if when:
+                    out.append(f"{code} {category} {line.get('name')!r}, last checked {when}")
+    return out
 
 
 def _gaps_for(code: str, gaps: Mapping[str, Any]) -> tuple[str, ...]:
