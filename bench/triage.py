@@ -1,9 +1,13 @@
-"""Throughput and tail latency of the distress triage on one core.
+"""Throughput, tail latency and memory of the distress triage (rules plus learned layer).
 
 Runs a realistic mix (mostly ordinary messages of 20-300 characters, some distress, some
 idioms) and measures messages per second, then the latency percentiles of 4,096-character
-messages built from the same material. Ends with exactly one line:
-``msgs_per_s=<n> p99_ms_4096=<n>``. Targets: >= 20,000 msgs/s and p99 < 1 ms.
+messages built from the same material, for the whole triage and, in the same run, for the
+rules alone (the baseline; the ratio is the learned layer's cost). The memory the learned
+layer adds is the growth of resident memory from loading it and scoring the whole run with it
+(its word cache included). Ends with exactly one line:
+``msgs_per_s=<n> p99_ms_4096=<n> model_rss_mb=<n>``.
+Targets: >= 5,000 msgs/s, p99 <= 5 ms, model <= 15 MB.
 
 How it measures, and why:
 
@@ -27,16 +31,17 @@ from __future__ import annotations
 
 import argparse
 import gc
+import os
 import random
 import statistics
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.triage import triage
+from bot.triage import model, rules_triage, triage
 
 ORDINARY = [
     "had a nice lunch with my partner today",
@@ -120,29 +125,61 @@ def percentile(sorted_values: Sequence[float], q: float) -> float:
     return sorted_values[int(rank) - 1]
 
 
-def throughput(msgs: list[str], seconds: float) -> float:
+Judge = Callable[[str], object]
+
+
+def rss_mb() -> float:
+    with open("/proc/self/statm") as fh:
+        return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 1e6
+
+
+def throughput(judge: Judge, msgs: list[str], seconds: float) -> float:
     """Messages per second of CPU time over the mix, for about ``seconds`` of CPU time."""
     done = 0
     start = time.thread_time_ns()
     limit = start + int(seconds * 1e9)
     while time.thread_time_ns() < limit:
         for m in msgs:
-            triage(m)
+            judge(m)
         done += len(msgs)
     return done / ((time.thread_time_ns() - start) / 1e9)
 
 
-def latencies(texts: list[str], repeat: int) -> tuple[list[float], list[float]]:
+def latencies(judge: Judge, texts: list[str], repeat: int) -> tuple[list[float], list[float]]:
     """Per text, the median of ``repeat`` timings (ms); and all the single timings (ms)."""
     samples: list[list[float]] = [[] for _ in texts]
     for _ in range(repeat):
         for i, text in enumerate(texts):
             t0 = time.thread_time_ns()
-            triage(text)
+            judge(text)
             samples[i].append((time.thread_time_ns() - t0) / 1e6)
     medians = sorted(statistics.median(s) for s in samples)
     singles = sorted(x for s in samples for x in s)
     return medians, singles
+
+
+def measure(
+    judge: Judge, msgs: list[str], longs: list[str], args: argparse.Namespace
+) -> tuple[list[float], list[float], list[float]]:
+    for m in msgs[:500]:  # warm up the per-word caches like a running bot
+        judge(m)
+    for text in longs[:20]:
+        judge(text)
+    gc.collect()
+    rates = [throughput(judge, msgs, args.seconds) for _ in range(args.rounds)]
+    gc.collect()
+    medians, singles = latencies(judge, longs, args.repeat)
+    return rates, medians, singles
+
+
+def report(name: str, rates: list[float], medians: list[float], singles: list[float]) -> None:
+    p50, p95, p99 = (percentile(medians, q) for q in (50, 95, 99))
+    print(f"{name}: typical mix msgs_per_s per round {' '.join(f'{r:.0f}' for r in rates)}")
+    print(
+        f"{name}: 4096 chars, {len(medians)} messages: p50_ms={p50:.3f} "
+        f"p95_ms={p95:.3f} p99_ms={p99:.3f} max_ms={medians[-1]:.3f} "
+        f"single_p99_ms={percentile(singles, 99):.3f}"
+    )
 
 
 def main() -> None:
@@ -154,25 +191,28 @@ def main() -> None:
     args = parser.parse_args()
     rng = random.Random(7)
     msgs = mix(5000, rng)
-    for m in msgs[:500]:  # warm up the per-word caches like a running bot
-        triage(m)
-    gc.collect()
-    rates = [throughput(msgs, args.seconds) for _ in range(args.rounds)]
-    rate = statistics.median(rates)
-
     longs = [long_message(rng, with_risk=i % 2 == 0) for i in range(args.long)]
-    for text in longs[:20]:
-        triage(text)
+
+    base = measure(rules_triage, msgs, longs, args)  # baseline: the rules alone
     gc.collect()
-    medians, singles = latencies(longs, args.repeat)
-    p50, p95, p99 = (percentile(medians, q) for q in (50, 95, 99))
-    print(f"typical mix: msgs_per_s per round {' '.join(f'{r:.0f}' for r in rates)}")
+    before = rss_mb()
+    t0 = time.perf_counter()
+    loaded = model.load()
+    load_ms = (time.perf_counter() - t0) * 1e3
+    assert loaded is not None, model.load_error()
+    full = measure(triage, msgs, longs, args)
+    gc.collect()
+    grown = rss_mb() - before
+    report("rules only", *base)
+    report("rules+model", *full)
+    rate, base_rate = statistics.median(full[0]), statistics.median(base[0])
+    p99, base_p99 = percentile(full[1], 99), percentile(base[1], 99)
     print(
-        f"4096 chars: {len(longs)} messages x {args.repeat}: p50_ms={p50:.3f} "
-        f"p95_ms={p95:.3f} p99_ms={p99:.3f} max_ms={medians[-1]:.3f} "
-        f"single_p99_ms={percentile(singles, 99):.3f}"
+        f"model: {loaded.size} features, loaded in {load_ms:.0f} ms; "
+        f"throughput ratio (rules+model / rules) {rate / base_rate:.2f}, "
+        f"p99 ratio {p99 / base_p99:.2f}"
     )
-    print(f"msgs_per_s={rate:.0f} p99_ms_4096={p99:.3f}")
+    print(f"msgs_per_s={rate:.0f} p99_ms_4096={p99:.3f} model_rss_mb={grown:.1f}")
 
 
 if __name__ == "__main__":

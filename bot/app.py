@@ -10,6 +10,7 @@ Handler groups, in the order they run (order matters):
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import logging
 
@@ -34,6 +35,7 @@ from bot.logs import install_quiet_http
 from bot.services import Clock, Services, system_clock
 from bot.storage import Storage, StorageUnavailable
 from bot.transport import AiohttpRequest
+from bot.triage import model as triage_model
 from content.loader import Library, load_library
 from content.resources import Resources, load_resources
 from handlers import checkin, lessons, meditate, onboarding, privacy, progress, router
@@ -164,6 +166,9 @@ async def _post_init(app: Application) -> None:  # type: ignore[type-arg]
         log.error(
             "database unavailable at start-up (%s); /sos and /help still answer", type(exc).__name__
         )
+    # The learned triage layer loads in a thread while the bot already answers (the rules
+    # alone judge the first messages); tests await this task for a deterministic start.
+    app.bot_data["triage_model"] = asyncio.get_running_loop().create_task(_load_triage_model())
     await app.bot.set_my_commands([BotCommand(name, desc) for name, desc in texts.COMMANDS])
     if app.bot_data.get("with_scheduler") and app.job_queue is not None:
         from scheduler.delivery import install
@@ -174,6 +179,17 @@ async def _post_init(app: Application) -> None:  # type: ignore[type-arg]
     # stall measured in bench/fanout.py).
     gc.collect()
     gc.freeze()
+
+
+async def _load_triage_model() -> None:
+    loaded = await asyncio.to_thread(triage_model.load)
+    if loaded is None:
+        log.error(
+            "learned triage layer not loaded (%s); the rules decide alone",
+            triage_model.load_error(),
+        )
+    else:
+        log.info("learned triage layer loaded (%d features)", loaded.size)
 
 
 async def _post_shutdown(app: Application) -> None:  # type: ignore[type-arg]

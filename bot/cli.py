@@ -13,6 +13,7 @@ import argparse
 import asyncio
 import json
 import sys
+from datetime import date
 from pathlib import Path
 from typing import TextIO
 
@@ -29,7 +30,15 @@ def main(argv: list[str] | None = None) -> int:
     content = sub.add_parser("content", help="content tools")
     content_sub = content.add_subparsers(dest="content_command", required=True)
     content_sub.add_parser("check", help="validate every content file")
-    sub.add_parser("triage", help="JSON lines in, triage levels out (offline evaluation)")
+    tri = sub.add_parser("triage", help="JSON lines in, triage levels out (offline evaluation)")
+    tri_sub = tri.add_subparsers(dest="triage_command")
+    train = tri_sub.add_parser("train", help="rebuild the learned layer (needs the [train] extra)")
+    train.add_argument(
+        "--rules-only-crisis",
+        action="store_true",
+        help="let the model raise to concern only, never to crisis on its own",
+    )
+    tri_sub.add_parser("eval", help="safety figures on every labelled set in tests/data")
     key = sub.add_parser("key", help="the journal encryption key")
     key_sub = key.add_subparsers(dest="key_command", required=True)
     key_sub.add_parser("rotate", help="re-encrypt the journal with a new key")
@@ -38,6 +47,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "content":
         return content_check(sys.stdout)
     if args.command == "triage":
+        if args.triage_command == "train":
+            return triage_train(sys.stdout, crisis_enabled=not args.rules_only_crisis)
+        if args.triage_command == "eval":
+            return triage_eval(sys.stdout)
         return triage_stream(sys.stdin, sys.stdout)
     try:
         settings = load_settings()
@@ -112,14 +125,21 @@ async def rotate_key(settings: Settings, out: TextIO) -> int:
     return 0
 
 
-def content_check(out: TextIO, root: Path | None = None) -> int:
+def content_check(out: TextIO, root: Path | None = None, today: date | None = None) -> int:
     from content.loader import check_content
-    from content.resources import DEFAULT_PATH, check_resources
+    from content.resources import DEFAULT_PATH, check_resources, stale_entries
 
     problems = list(check_content(root))
     data = json.loads(DEFAULT_PATH.read_text(encoding="utf-8"))
     problems += check_resources(data)
+    stale = stale_entries(data, today or date.today())
+    if stale:
+        print(f"{len(stale)} crisis-line entries were last checked over a year ago:", file=out)
+        for entry in stale:
+            print(f"- {entry}", file=out)
+        print("Compare them with their sources and update their 'checked' dates.", file=out)
     problems += check_triage_lexicons()
+    problems += check_triage_model()
     if problems:
         print(f"{len(problems)} problem(s) in the content:", file=out)
         for problem in problems:
@@ -135,7 +155,7 @@ def check_triage_lexicons(directory: Path | None = None) -> list[str]:
 
     import yaml
 
-    from bot.triage import LEXICON_DIR, load_lexicon
+    from bot.triage.rules import LEXICON_DIR, load_lexicon
 
     try:
         load_lexicon(directory or LEXICON_DIR)
@@ -144,9 +164,63 @@ def check_triage_lexicons(directory: Path | None = None) -> list[str]:
     return []
 
 
-def triage_stream(inp: TextIO, out: TextIO) -> int:
-    from bot.triage import triage
+def check_triage_model(
+    model_path: Path | None = None, training_dir: Path | None = None
+) -> list[str]:
+    """The learned layer loads, and was built from the training data as it is now."""
+    from bot.triage.model import MODEL_PATH, Model, read
+    from bot.triage.train import TRAINING_DIR, training_files, training_hash
 
+    model_path = model_path or MODEL_PATH
+    training_dir = training_dir or TRAINING_DIR
+    try:
+        built = Model(read(model_path))
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        return [f"content/triage/{model_path.name}: does not load ({exc})"]
+    if not training_files(training_dir):
+        return []  # an installed package ships the model without its training data
+    if built.meta["training"]["sha256"] != training_hash(training_dir):
+        return [
+            f"content/triage/{model_path.name}: the training data changed since the model was "
+            "built; run `trustbot triage train`"
+        ]
+    return []
+
+
+def triage_train(out: TextIO, *, crisis_enabled: bool) -> int:
+    try:
+        from bot.triage.train import train
+    except ImportError as exc:  # pragma: no cover - depends on the environment
+        print(f"training needs the [train] extra (scikit-learn): {exc}", file=sys.stderr)
+        return 2
+    try:
+        train(crisis_enabled=crisis_enabled, progress=lambda line: print(line, file=out))
+    except ImportError as exc:
+        print(f"training needs the [train] extra (scikit-learn): {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def triage_eval(out: TextIO) -> int:
+    from bot.triage import model, rules_triage, triage
+    from bot.triage.evaluation import evaluate, load_items
+
+    if model.load() is None:
+        print(f"the learned layer did not load: {model.load_error()}", file=sys.stderr)
+        return 1
+    data = Path(__file__).resolve().parent.parent / "tests" / "data"
+    for path in sorted(data.glob("triage_*.jsonl")):
+        items = load_items(path)
+        print(f"{path.name}", file=out)
+        print(f"  rules only  {evaluate(items, rules_triage).line()}", file=out)
+        print(f"  combined    {evaluate(items, triage).line()}", file=out)
+    return 0
+
+
+def triage_stream(inp: TextIO, out: TextIO) -> int:
+    from bot.triage import model, triage
+
+    model.load()
     bad = 0
     for number, line in enumerate(inp, start=1):
         if not line.strip():

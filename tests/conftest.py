@@ -183,6 +183,7 @@ async def start_bot(
     await app.initialize()
     assert app.post_init is not None  # run_polling calls it in production; we start by hand
     await app.post_init(app)
+    await app.bot_data["triage_model"]  # the learned layer, loaded before the first update
     await app.start()
     assert app.updater is not None
     await app.updater.start_polling(poll_interval=0.0, timeout=1)
@@ -237,3 +238,11 @@ async def bot(emulator: BotAPIEmulator, clock: FakeClock, tmp_path: Path) -> Asy
     for text in {t for t in harness.user_texts if len(t) >= 8 and not t.startswith("/")}:
         leaked = [line[:80] for line in capture.lines if text in line]
         assert not leaked, f"a user's text appears in the logs: {leaked[:2]}"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _learned_triage_layer() -> None:
+    """Every test sees the triage as the bot runs it: rules plus the learned layer."""
+    from bot.triage import model
+
+    assert model.load() is not None, model.load_error()

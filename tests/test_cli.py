@@ -105,3 +105,40 @@ def test_content_check_reports_a_broken_triage_lexicon(tmp_path: Path) -> None:
     problems = check_triage_lexicons(tmp_path)
     assert len(problems) == 1 and problems[0].startswith("content/triage:")
     assert check_triage_lexicons() == []
+
+
+def test_content_check_fails_when_training_data_changed_and_the_model_was_not_rebuilt(
+    tmp_path: Path,
+) -> None:
+    import shutil
+
+    from bot.cli import check_triage_model
+    from bot.triage.model import MODEL_PATH
+    from bot.triage.train import TRAINING_DIR
+
+    copy = tmp_path / "training"
+    shutil.copytree(TRAINING_DIR, copy)
+    assert check_triage_model(MODEL_PATH, copy) == []
+    first = sorted(copy.glob("*.jsonl"))[0]
+    with first.open("a", encoding="utf-8") as fh:
+        fh.write(json.dumps({"text": "a new line", "level": "none", "lang": "en"}) + "\n")
+    problems = check_triage_model(MODEL_PATH, copy)
+    assert len(problems) == 1 and "trustbot triage train" in problems[0]
+    broken = tmp_path / "model.json.gz"
+    broken.write_bytes(b"not a model")
+    assert "does not load" in check_triage_model(broken, copy)[0]
+
+
+def test_content_check_lists_crisis_lines_not_checked_for_over_a_year() -> None:
+    from datetime import date
+
+    from content.resources import DEFAULT_PATH, stale_entries
+
+    data = json.loads(DEFAULT_PATH.read_text(encoding="utf-8"))
+    assert stale_entries(data, date(2026, 12, 3)) == []
+    later = stale_entries(data, date(2028, 1, 1))
+    assert any(entry.startswith("US crisis") for entry in later)
+    assert any(entry.startswith("GB emergency number") for entry in later)
+    out = io.StringIO()
+    assert content_check(out, today=date(2028, 1, 1)) == 0  # listed, not a failure
+    assert "last checked over a year ago" in out.getvalue()

@@ -16,9 +16,16 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot import triage as tr
-from bot.triage import Level, TriageContext, TriageResult, mood_concern, triage, triage_in_context
-from bot.triage_eval import evaluate, load_items, thresholds_failed
+from bot.triage import (
+    Level,
+    TriageContext,
+    TriageResult,
+    mood_concern,
+    rules_triage,
+    triage_in_context,
+)
+from bot.triage import rules as tr
+from bot.triage.evaluation import evaluate, load_items, thresholds_failed
 
 LEX = tr.LEXICON
 LEXICON_FILES = sorted(tr.LEXICON_DIR.glob("*.yaml"))
@@ -27,7 +34,7 @@ TAG = re.compile(r"^(none|concern|crisis):[a-z_]+$")
 
 
 def level(text: str) -> str:
-    return triage(text).level.label
+    return rules_triage(text).level.label
 
 
 # ---------------------------------------------------------------------------------------------
@@ -43,7 +50,7 @@ def test_level_labels_and_order() -> None:
 
 def test_result_is_frozen_and_reasons_are_tags_not_text() -> None:
     text = "I'm going to kill myself tonight, nobody will miss Jonathan"
-    result = triage(text)
+    result = rules_triage(text)
     assert isinstance(result, TriageResult)
     with pytest.raises(AttributeError):
         result.level = Level.NONE  # type: ignore[misc]
@@ -53,9 +60,9 @@ def test_result_is_frozen_and_reasons_are_tags_not_text() -> None:
 
 
 def test_empty_and_whitespace_are_none() -> None:
-    assert triage("") == TriageResult(Level.NONE, ())
-    assert triage("   \n\t ").level == Level.NONE
-    assert triage("🙂🙂").level == Level.NONE
+    assert rules_triage("") == TriageResult(Level.NONE, ())
+    assert rules_triage("   \n\t ").level == Level.NONE
+    assert rules_triage("🙂🙂").level == Level.NONE
 
 
 # ---------------------------------------------------------------------------------------------
@@ -100,7 +107,7 @@ def test_each_lexicon_entry_is_exercised_by_its_examples(entry: tr.Entry) -> Non
     for example in entry.examples:
         segs = tr.segments(example)
         assert any(entry.regex.search(seg) for seg in segs), f"{example!r} not matched"
-        got = triage(example).level
+        got = rules_triage(example).level
         if cat.kind == "crisis":
             assert got == Level.CRISIS, example
         elif cat.kind == "concern":
@@ -254,18 +261,18 @@ RULE_CASES: dict[str, list[tuple[str, str]]] = {
     ids=[f"{rule}:{i}" for rule, cases in RULE_CASES.items() for i in range(len(cases))],
 )
 def test_rules(text: str, expected: str) -> None:
-    assert level(text) == expected, triage(text)
+    assert level(text) == expected, rules_triage(text)
 
 
 def test_reason_tags_name_the_rule() -> None:
-    assert "crisis:suicidal_ideation" in triage("I want to end my life").reasons
-    assert "crisis:preparation" in triage("been stockpiling sleeping pills").reasons
-    assert "crisis:self_harm" in triage("I cut myself again").reasons
-    assert "crisis:danger_from_others" in triage("he's choking me").reasons
-    assert "crisis:other_at_risk" in triage("my son says he wants to kill himself").reasons
-    assert triage("I nearly died laughing").reasons == ("none:idiom",)
-    assert triage("not suicidal, just tired").reasons == ("none:negation",)
-    assert triage("missed the bus again kms lol").reasons == ("none:trivial_context",)
+    assert "crisis:suicidal_ideation" in rules_triage("I want to end my life").reasons
+    assert "crisis:preparation" in rules_triage("been stockpiling sleeping pills").reasons
+    assert "crisis:self_harm" in rules_triage("I cut myself again").reasons
+    assert "crisis:danger_from_others" in rules_triage("he's choking me").reasons
+    assert "crisis:other_at_risk" in rules_triage("my son says he wants to kill himself").reasons
+    assert rules_triage("I nearly died laughing").reasons == ("none:idiom",)
+    assert rules_triage("not suicidal, just tired").reasons == ("none:negation",)
+    assert rules_triage("missed the bus again kms lol").reasons == ("none:trivial_context",)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -288,13 +295,13 @@ CHAT = (
     ],
 )
 def test_risk_buried_in_long_chat_keeps_its_level(risk: str) -> None:
-    alone = triage(risk).level
+    alone = rules_triage(risk).level
     assert alone >= Level.CONCERN
     buried = CHAT * 4 + risk + ". " + CHAT * 2
     assert len(buried) > 800
-    assert triage(buried).level == alone
-    assert triage(buried.upper()).level == alone
-    assert triage(buried.replace(".", "").replace(",", "")).level == alone
+    assert rules_triage(buried).level == alone
+    assert rules_triage(buried.upper()).level == alone
+    assert rules_triage(buried.replace(".", "").replace(",", "")).level == alone
 
 
 @pytest.mark.parametrize(
@@ -333,13 +340,13 @@ _ORDINARY = st.sampled_from(
 @given(before=st.lists(_ORDINARY, max_size=6), after=st.lists(_ORDINARY, max_size=6))
 def test_surrounding_chat_never_lowers_crisis(before: list[str], after: list[str]) -> None:
     text = ". ".join([*before, "I want to end my life", *after])
-    assert triage(text).level == Level.CRISIS
+    assert rules_triage(text).level == Level.CRISIS
 
 
 @settings(max_examples=200, deadline=None)
 @given(st.text(max_size=300))
 def test_any_text_gets_a_valid_result(text: str) -> None:
-    result = triage(text)
+    result = rules_triage(text)
     assert result.level in Level
     assert all(TAG.match(r) for r in result.reasons)
 
@@ -386,7 +393,7 @@ NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 def test_affirmative_or_hedged_safety_answer_is_crisis(answer: str) -> None:
     ctx = TriageContext(awaiting_safety_answer=True, now=NOW)
     assert triage_in_context(answer, ctx).level == Level.CRISIS
-    assert triage(answer).level < Level.CRISIS
+    assert rules_triage(answer).level < Level.CRISIS
 
 
 def test_clear_no_keeps_the_texts_own_level() -> None:
@@ -406,7 +413,7 @@ def test_reassurance_within_an_hour_of_crisis_does_not_lower() -> None:
 
 def test_distress_within_an_hour_of_crisis_is_raised_one_level() -> None:
     ctx = TriageContext(last_crisis_at=NOW - timedelta(minutes=5), now=NOW)
-    assert triage("I can't cope").level == Level.CONCERN
+    assert rules_triage("I can't cope").level == Level.CONCERN
     assert triage_in_context("I can't cope", ctx).level == Level.CRISIS
     assert triage_in_context("still feel awful", ctx).level == Level.CONCERN
     assert triage_in_context("what's the weather like", ctx).level == Level.NONE
@@ -488,17 +495,17 @@ EVERYDAY = [
 
 @pytest.mark.parametrize("text", AT_LEAST_CONCERN)
 def test_veiled_wording_is_at_least_concern(text: str) -> None:
-    assert triage(text).level >= Level.CONCERN, text
+    assert rules_triage(text).level >= Level.CONCERN, text
 
 
 @pytest.mark.parametrize("text", INDIRECT_CRISIS)
 def test_indirect_crisis_wording_is_crisis(text: str) -> None:
-    assert triage(text).level == Level.CRISIS, text
+    assert rules_triage(text).level == Level.CRISIS, text
 
 
 @pytest.mark.parametrize("text", EVERYDAY)
 def test_everyday_readings_stay_none(text: str) -> None:
-    assert triage(text).level == Level.NONE, text
+    assert rules_triage(text).level == Level.NONE, text
 
 
 # ---------------------------------------------------------------------------------------------
@@ -514,7 +521,56 @@ def test_dev_set_is_large_and_well_formed() -> None:
 
 
 def test_dev_set_meets_the_safety_bar() -> None:
-    metrics = evaluate(load_items(DEV_SET), triage)
+    metrics = evaluate(load_items(DEV_SET), rules_triage)
     failed = thresholds_failed(metrics)
     misses = "\n".join(str(m) for m in metrics.misses)
     assert not failed, f"{failed}\n{misses}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Contract with the standard library's regex parser (a private module the anchors are read from)
+# ---------------------------------------------------------------------------------------------
+
+
+def test_the_regex_parser_still_offers_what_the_anchor_rule_reads() -> None:
+    import re._parser as sre_parse
+
+    for name in (
+        "parse",
+        "LITERAL",
+        "IN",
+        "AT",
+        "AT_BOUNDARY",
+        "BRANCH",
+        "SUBPATTERN",
+        "MAX_REPEAT",
+        "MIN_REPEAT",
+        "ASSERT",
+        "ASSERT_NOT",
+        "CATEGORY",
+        "CATEGORY_SPACE",
+    ):
+        assert hasattr(sre_parse, name), name
+    assert tr.required_sets(r"\b(?:want to die)\b") == [
+        frozenset({"want$"}),
+        frozenset({"to$"}),
+        frozenset({"die$"}),
+    ]
+    # "kil+" is "ki" then one or more "l": the word start every match has is "ki"
+    assert tr.required_sets(r"\b(?:kil+ (?:my ?self|me))\b") == [
+        frozenset({"ki"}),
+        frozenset({"my", "me"}),
+    ]
+    assert tr.pattern_anchors(r"\b(?:end(?:ing)? (?:it all|my life))\b") == frozenset({"end"})
+    assert tr.pattern_anchors(r"\b(?:\w+ing)\b") is None  # no literal word start: runs always
+
+
+def test_every_risk_pattern_is_found_through_its_anchors() -> None:
+    """A pattern skipped by the anchor filter can never fire: each example must bring its own
+    pattern in through the words it contains."""
+    for i, entry in enumerate(LEX.entries):
+        if LEX.stage[i] != 1:
+            continue
+        for example in entry.examples:
+            found = any(i in tr.candidates(seg) for seg in tr.segments(example))
+            assert found, f"{entry.file} {entry.category} {entry.source!r} {example!r}"

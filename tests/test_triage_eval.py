@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot.triage import triage
-from bot.triage_eval import evaluate, load_items, relevant_misses, thresholds_failed
+from bot.triage.evaluation import evaluate, load_items, relevant_misses, thresholds_failed
 
 EVAL_SET = Path(__file__).parent / "data" / "triage_eval.jsonl"
 

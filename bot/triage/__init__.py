@@ -1,0 +1,66 @@
+"""Distress triage: decide from a message's text how urgently the bot must respond.
+
+Text goes in; a level (``none``, ``concern`` or ``crisis``) and tags naming what set it come
+out. The package knows nothing of Telegram, stores nothing, and never puts the user's words
+into its result, so the level can be logged. ``docs/safety.md`` is the contract.
+
+Two layers, each a plain function, combined here:
+
+* ``rules``: hand-written patterns in ``content/triage/*.yaml`` (five languages), with
+  negation, idioms, benign and trivial context, history and third person;
+* ``model``: a small learned layer (``content/triage/model.json.gz``) that can only **raise**
+  the rules' level, so that distress in words no rule lists still gets an answer.
+
+``context`` then reads what the conversation knows (the safety question just asked, a recent
+crisis, low moods). ``evaluation`` measures all of it on labelled sets; ``train`` rebuilds the
+model (it needs the optional ``[train]`` extra).
+"""
+
+from __future__ import annotations
+
+from bot.triage import model
+from bot.triage.context import RECENT_CRISIS_WINDOW, apply_context, mood_concern
+from bot.triage.levels import Level, TriageContext, TriageResult
+from bot.triage.rules import LEXICON_DIR, rules_triage
+
+__all__ = [
+    "LEXICON_DIR",
+    "RECENT_CRISIS_WINDOW",
+    "Level",
+    "TriageContext",
+    "TriageResult",
+    "combine",
+    "mood_concern",
+    "rules_triage",
+    "triage",
+    "triage_in_context",
+]
+
+_TAGS = {Level.CONCERN: "concern:learned", Level.CRISIS: "crisis:learned"}
+
+
+def combine(text: str, rules: TriageResult) -> TriageResult:
+    """The rules' result, raised by the learned layer where it judges higher (never lowered).
+
+    While the model is still loading (the first moments after start-up) or if it could not be
+    loaded, the rules decide alone.
+    """
+    if rules.level == Level.CRISIS:
+        return rules
+    learned = model.current()
+    if learned is None:
+        return rules
+    level = learned.level(text)
+    if level <= rules.level:
+        return rules
+    return TriageResult(level, (_TAGS[level], *rules.reasons))
+
+
+def triage(text: str) -> TriageResult:
+    """Judge one message on its own: rules, raised by the learned layer."""
+    return combine(text, rules_triage(text))
+
+
+def triage_in_context(text: str, ctx: TriageContext) -> TriageResult:
+    """Judge a message with what the conversation already knows (see ``context``)."""
+    return apply_context(text, ctx, combine)

@@ -1,0 +1,112 @@
+"""What the learned triage layer reads: n-grams of each word, and pairs of words.
+
+The same definitions serve training (``bot.triage.train``) and the bot (``bot.triage.model``),
+so the two can never disagree about what a feature is.
+
+* A message is normalised by the rules' own normaliser (lowercase, accents and leetspeak
+  undone, signal emoji turned into words, repeated letters collapsed) and split into
+  sentences; very short ones ("ok.", "lol") join the next.
+* A word's features are its character 2-5-grams with the word's edges marked (``" kms "``,
+  ``" wa"``), which survive misspellings and inflection, and the word itself; a sentence adds
+  each pair of neighbouring words, which carries what one word can't ("no longer", "wake up").
+* A **unit** is what gets a score: the whole message and, when it has more than
+  :data:`WINDOW_SENTENCES` sentences, each run of that many neighbouring sentences, so one risk
+  sentence buried in a long chatty check-in is scored on its own.
+* A unit's feature values are counts times IDF, divided by the square root of the unit's
+  number of features. Everything is a sum over words, so the bot scores each distinct word
+  once and caches it (see ``bot.triage.model``).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from itertools import pairwise
+
+from bot.triage.rules import segments
+
+__all__ = [
+    "MAX_N",
+    "MIN_N",
+    "PAIR_FORMAT",
+    "WINDOW_SENTENCES",
+    "pair_feature",
+    "sentence_counts",
+    "sentences",
+    "unit_counts",
+    "windows",
+    "word_features",
+]
+
+MIN_N = 2
+MAX_N = 5
+WINDOW_SENTENCES = 2
+# Sentences shorter than this many characters ("ok.", "lol") join the next one.
+_MIN_SENTENCE = 24
+
+
+def word_features(word: str) -> list[str]:
+    """The features of one word: its edge-marked character n-grams and the word itself."""
+    s = f" {word} "
+    out = [f"#{word}"]
+    for n in range(MIN_N, min(MAX_N, len(s)) + 1):
+        out.extend([s[i : i + n] for i in range(len(s) - n + 1)])
+    return out
+
+
+PAIR_FORMAT = "#{} {}"
+
+
+def pair_feature(first: str, second: str) -> str:
+    return PAIR_FORMAT.format(first, second)
+
+
+def sentences(text: str) -> list[list[str]]:
+    """The words of each sentence of ``text`` (normalised; short sentences joined)."""
+    merged: list[list[str]] = []
+    carry: list[str] = []
+    size = 0
+    for seg in segments(text):
+        carry.extend(seg.split())
+        size += len(seg) + 1
+        if size > _MIN_SENTENCE:
+            merged.append(carry)
+            carry, size = [], 0
+    if carry:
+        if merged:
+            merged[-1].extend(carry)
+        else:
+            merged.append(carry)
+    return merged
+
+
+def windows(count: int) -> list[tuple[int, int]]:
+    """The units of a message of ``count`` sentences, as sentence ranges: the whole message
+    first, then (when it has more than one window) each run of :data:`WINDOW_SENTENCES`."""
+    if count == 0:
+        return []
+    out = [(0, count)]
+    if count > WINDOW_SENTENCES:
+        out.extend((k, k + WINDOW_SENTENCES) for k in range(count - WINDOW_SENTENCES + 1))
+    return out
+
+
+def sentence_counts(words: list[str]) -> Counter[str]:
+    counts: Counter[str] = Counter()
+    for word in words:
+        counts.update(word_features(word))
+    counts.update(pair_feature(a, b) for a, b in pairwise(words))
+    return counts
+
+
+def unit_counts(text: str) -> list[Counter[str]]:
+    """Feature counts of each unit of ``text`` (whole message first). Used in training."""
+    per_sentence = [sentence_counts(words) for words in sentences(text)]
+    return [_sum(per_sentence[a:b]) for a, b in windows(len(per_sentence))]
+
+
+def _sum(parts: Iterable[Counter[str]]) -> Counter[str]:
+    total: Counter[str] = Counter()
+    for part in parts:
+        total.update(part)
+    return total

@@ -1,0 +1,183 @@
+"""The learned second layer of the triage: two small linear models over character n-grams.
+
+The rules know the wording they list; this layer knows wording that resembles what people in
+distress write. It is trained offline (``trustbot triage train``, see ``bot.triage.train``) and
+shipped as data, ``content/triage/model.json.gz``; scoring needs plain Python only.
+
+Two scores per unit of text (see ``bot.triage.features``): the probability that the message
+needs at least a *concern* answer, and the probability that it is a *crisis*. A message's
+score is the highest over its units. The layer can only **raise** a rules level, never lower
+it; when it raises to concern the bot asks the direct safety question, whose "yes" is crisis.
+Its thresholds were chosen by cross-validation on the training data, and the file says so.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import math
+import threading
+from array import array
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from bot.triage.features import (
+    MAX_N,
+    MIN_N,
+    PAIR_FORMAT,
+    WINDOW_SENTENCES,
+    sentences,
+    windows,
+    word_features,
+)
+from bot.triage.levels import Level
+
+__all__ = ["MODEL_PATH", "Model", "Scores", "current", "load", "load_in_background"]
+
+MODEL_PATH = Path(__file__).resolve().parents[2] / "content" / "triage" / "model.json.gz"
+FORMAT = 1
+# Distinct words whose sums are remembered (emptied when full): a chat vocabulary, ~3 MB.
+WORD_CACHE = 20_000
+_PAIR = PAIR_FORMAT
+
+
+@dataclass(frozen=True)
+class Scores:
+    """Probabilities for the most worrying unit of a message."""
+
+    concern: float  # at least concern
+    crisis: float
+
+    def level(self, model: Model) -> Level:
+        if model.crisis_enabled and self.crisis >= model.crisis_threshold:
+            return Level.CRISIS
+        if self.concern >= model.concern_threshold or self.crisis >= model.crisis_threshold:
+            return Level.CONCERN
+        return Level.NONE
+
+
+class Model:
+    """Two logistic regressions over length-normalised TF-IDF features (``features``)."""
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        if data.get("format") != FORMAT:
+            raise ValueError(f"model format {data.get('format')!r}, expected {FORMAT}")
+        feats = data["features"]
+        if (feats["min_n"], feats["max_n"], feats["window"]) != (MIN_N, MAX_N, WINDOW_SENTENCES):
+            raise ValueError("the model was trained with other features; rebuild it")
+        self.meta: dict[str, Any] = {k: v for k, v in data.items() if k != "vocabulary"}
+        self.concern_threshold = float(data["thresholds"]["concern"])
+        self.crisis_threshold = float(data["thresholds"]["crisis"])
+        self.crisis_enabled = bool(data["thresholds"]["crisis_enabled"])
+        self._bias = (float(data["bias"][0]), float(data["bias"][1]))
+        # Per feature, idf times each model's weight; ids start at 1 so that a missing
+        # feature (None) is told apart by truthiness alone.
+        self._index: dict[str, int] = {}
+        self._w_concern = array("d", [0.0])
+        self._w_crisis = array("d", [0.0])
+        for i, (gram, w_concern, w_crisis) in enumerate(data["vocabulary"], start=1):
+            self._index[gram] = i
+            self._w_concern.append(w_concern)
+            self._w_crisis.append(w_crisis)
+        # Per distinct word: its features' summed weights for each model, and their number.
+        self._word_concern: dict[str, float] = {}
+        self._word_crisis: dict[str, float] = {}
+        self._word_count: dict[str, int] = {}
+
+    @property
+    def size(self) -> int:
+        return len(self._index)
+
+    def _learn(self, words: set[str]) -> None:
+        if len(self._word_count) + len(words) > WORD_CACHE:
+            self._word_concern.clear()
+            self._word_crisis.clear()
+            self._word_count.clear()
+        get = self._index.get
+        for word in words:
+            features = word_features(word)
+            ids = list(filter(None, map(get, features)))
+            self._word_concern[word] = sum(map(self._w_concern.__getitem__, ids))
+            self._word_crisis[word] = sum(map(self._w_crisis.__getitem__, ids))
+            self._word_count[word] = len(features)
+
+    def _sentence(self, words: list[str]) -> tuple[float, float, int]:
+        """Summed weights of a sentence's features for each model, and how many there are."""
+        missing = set(words).difference(self._word_count)
+        if missing:
+            self._learn(missing)
+        pairs = list(filter(None, map(self._index.get, map(_PAIR.format, words, words[1:]))))
+        return (
+            sum(map(self._word_concern.__getitem__, words))
+            + sum(map(self._w_concern.__getitem__, pairs)),
+            sum(map(self._word_crisis.__getitem__, words))
+            + sum(map(self._w_crisis.__getitem__, pairs)),
+            sum(map(self._word_count.__getitem__, words)) + len(words) - 1,
+        )
+
+    def scores(self, text: str) -> Scores:
+        """Probabilities of the message's most worrying unit (see ``bot.triage.features``)."""
+        per_sentence = [self._sentence(words) for words in sentences(text)]
+        best1 = best2 = -math.inf
+        for a, b in windows(len(per_sentence)):
+            part = per_sentence[a:b]
+            n = sum(p[2] for p in part)
+            if not n:
+                continue
+            norm = math.sqrt(n)
+            best1 = max(best1, sum(p[0] for p in part) / norm + self._bias[0])
+            best2 = max(best2, sum(p[1] for p in part) / norm + self._bias[1])
+        if best1 == -math.inf:
+            return Scores(0.0, 0.0)
+        return Scores(_sigmoid(best1), _sigmoid(best2))
+
+    def level(self, text: str) -> Level:
+        return self.scores(text).level(self)
+
+
+def _sigmoid(x: float) -> float:
+    if x < -60:
+        return 0.0
+    return 1.0 / (1.0 + math.exp(-x))
+
+
+def read(path: Path = MODEL_PATH) -> dict[str, Any]:
+    with gzip.open(path, "rt", encoding="utf-8") as fh:
+        data = json.load(fh)
+    if not isinstance(data, dict):
+        raise ValueError(f"{path.name}: not a model")
+    return data
+
+
+_lock = threading.Lock()
+_model: Model | None = None
+_failed: str | None = None
+
+
+def load(path: Path = MODEL_PATH) -> Model | None:
+    """Load the model now (idempotent); on any error keep the rules alone and remember why."""
+    global _model, _failed
+    with _lock:
+        if _model is None and _failed is None:
+            try:
+                _model = Model(read(path))
+            except (OSError, ValueError, KeyError, TypeError) as exc:
+                _failed = f"{type(exc).__name__}: {exc}"
+        return _model
+
+
+def load_in_background() -> threading.Thread:
+    """Start loading in a thread so that start-up and the first replies don't wait for it."""
+    thread = threading.Thread(target=load, name="triage-model", daemon=True)
+    thread.start()
+    return thread
+
+
+def current() -> Model | None:
+    """The loaded model, or None while it loads (or if it could not be loaded)."""
+    return _model
+
+
+def load_error() -> str | None:
+    return _failed
