@@ -7,6 +7,11 @@ Wording follows SAFETY.md: validate first, brief, warm, no promises, no method t
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+
+from bot.triage import Level
 from content.resources import Country, Line, Resources
 
 # The lines most people reach for when no country is known yet (a safety net, not a guess).
@@ -61,6 +66,11 @@ SQ_NO_REPLY = (
 FOLLOWUP = (
     "Hi. I was thinking of you after yesterday, and wanted to check in gently. "
     "How are you today? /checkin if you'd like to tell me, and /sos is always here."
+)
+CONCERN_AGAIN = (
+    "Thank you for telling me. It still sounds really hard, and I'm glad you're writing to me "
+    "about it. If it gets heavier, /sos has people you can talk to any time. A short grounding "
+    "practice might help for a few minutes right now."
 )
 DECLINE_METHODS = (
     "I can't help with that. I don't share information about ways to get hurt. "
@@ -194,3 +204,48 @@ def youth_message(resources: Resources, country: Country | None) -> str:
 
 def emergency_number(country: Country | None) -> str:
     return country.emergency if country else "your local emergency number"
+
+
+# ------------------------------------------------------------------ the direct question, once
+ASK_AGAIN_AFTER = timedelta(hours=24)
+# Tags that say how a level was reached, not what kind of risk it is.
+_NOT_A_KIND = frozenset({"learned", "safety_answer_unsure", "recent_crisis", "low_mood_checkins"})
+
+
+@dataclass(frozen=True)
+class AskedQuestion:
+    """When the bot last asked "are you having thoughts of ending your life?", and why."""
+
+    at: datetime
+    level: Level
+    kinds: frozenset[str]
+    answer: str | None = None  # "yes", "unsure", "no", or None while unanswered
+
+    def answered(self, answer: str) -> AskedQuestion:
+        return replace(self, answer=answer)
+
+
+def risk_kinds(reasons: Iterable[str]) -> frozenset[str]:
+    """The kinds of risk named by triage tags ("concern:substance" -> "substance")."""
+    kinds = set()
+    for tag in reasons:
+        level, _, kind = tag.partition(":")
+        if level in ("concern", "crisis") and kind and kind not in _NOT_A_KIND:
+            kinds.add(kind)
+    return frozenset(kinds)
+
+
+def should_ask_again(
+    previous: AskedQuestion | None, now: datetime, level: Level, kinds: frozenset[str]
+) -> bool:
+    """Ask the direct question at most once in 24 hours, unless something changed.
+
+    Asked again when: it was never asked, or a day has passed; the level rose; a new kind of
+    risk appeared; or the person answered "yes" or "not sure" last time (they were given
+    crisis help then, and a new worry deserves the question again).
+    """
+    if previous is None or now - previous.at >= ASK_AGAIN_AFTER:
+        return True
+    if level > previous.level or kinds - previous.kinds:
+        return True
+    return previous.answer in ("yes", "unsure")

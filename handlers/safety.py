@@ -107,6 +107,9 @@ async def respond_crisis(update: Update, context: Context, result: TriageResult)
         await reply(update, safety.still_here_message(country), crisis_rows())
         return
     await reply(update, safety.crisis_message(svc.resources, country), crisis_rows())
+    asked = state.get("sq_asked")
+    if "crisis:safety_answer" in result.reasons and asked is not None and asked.answer is None:
+        _note_answer(context, "yes")  # a typed yes (the buttons note their own answer)
     state["last_crisis_at"] = svc.now()
     state.pop("sq_pending", None)
     # The flow the person was in stops here; what they were asked can wait.
@@ -129,7 +132,29 @@ async def schedule_followup(update: Update, context: Context) -> None:
         log.warning("crisis follow-up not scheduled: database unavailable")
 
 
+def _note_answer(context: Context, answer: str) -> None:
+    """Remember how the person answered the direct question (see safety.should_ask_again)."""
+    state = user_state(context)
+    asked = state.get("sq_asked")
+    if isinstance(asked, safety.AskedQuestion):
+        state["sq_asked"] = asked.answered(answer)
+
+
 async def respond_concern(update: Update, context: Context, result: TriageResult) -> None:
+    svc = services(context)
+    state = user_state(context)
+    kinds = safety.risk_kinds(result.reasons)
+    previous = state.get("sq_asked")
+    if not safety.should_ask_again(previous, svc.now(), result.level, kinds):
+        # Asked recently and nothing new: a short acknowledgement, not the questionnaire again.
+        await reply(
+            update,
+            safety.CONCERN_AGAIN,
+            [[button(safety.CONCERN_GROUND_BUTTON, "ground", "start")]],
+        )
+        await count(context, "concern_repeat")
+        return
+    state["sq_asked"] = safety.AskedQuestion(svc.now(), result.level, kinds)
     domestic = any("coercive" in r or "domestic" in r or "stalking" in r for r in result.reasons)
     await reply(
         update,
@@ -143,7 +168,7 @@ async def respond_concern(update: Update, context: Context, result: TriageResult
             [button(safety.CONCERN_GROUND_BUTTON, "ground", "start")],
         ],
     )
-    user_state(context)["sq_pending"] = True
+    state["sq_pending"] = True
     await count(context, "concern")
 
 
@@ -167,6 +192,7 @@ async def answered_safety_question_no(update: Update, context: Context, text: st
     if not state.get("sq_pending") or text.strip().lower() not in NEGATIVE_ANSWERS:
         return False
     state.pop("sq_pending", None)
+    _note_answer(context, "no")
     await reply(
         update, safety.SQ_NO_REPLY, [[button(safety.CONCERN_GROUND_BUTTON, "ground", "start")]]
     )
@@ -179,9 +205,11 @@ async def on_sq(update: Update, context: Context, cb: Callback) -> None:
     if answer in ("yes", "unsure"):
         # "Yes" (and "not sure") to the direct question is handled as crisis.
         state.pop("sq_pending", None)
+        _note_answer(context, answer)
         await respond_crisis(update, context, TriageResult(Level.CRISIS, ("crisis:safety_answer",)))
     elif answer == "no":
         state.pop("sq_pending", None)
+        _note_answer(context, "no")
         await reply(
             update, safety.SQ_NO_REPLY, [[button(safety.CONCERN_GROUND_BUTTON, "ground", "start")]]
         )

@@ -121,3 +121,56 @@ async def test_a_safety_plan_of_long_answers_arrives_whole(bot: Harness) -> None
     assert len(plan) >= 2  # split across messages rather than refused by Telegram
     assert not any("went wrong" in m.text for m in replies)
     assert any(buttons(m) and "Pin" in buttons(m)[0][0] for m in replies)
+
+
+# ------------------------------------------------------------------ the question at most once a day
+SECOND_CONCERN = "still feel hopeless about all of it, nothing changes"
+SUBSTANCE_CONCERN = "I've been drinking every night just to stop feeling anything"
+
+
+async def test_repeat_concern_within_a_day_is_acknowledged_not_asked_again(bot: Harness) -> None:
+    first = with_buttons(await bot.say(140, CONCERN_TEXT))
+    await bot.press(140, first, "No")
+    bot.clock.advance(hours=3)
+    again = text_of(await bot.say(140, SECOND_CONCERN))
+    assert "thoughts of ending your life" not in again
+    assert "/sos" in again and "grounding" in again.lower()
+    bot.clock.advance(hours=22)  # 25 hours after the first question: asked again
+    later = text_of(await bot.say(140, SECOND_CONCERN))
+    assert "thoughts of ending your life" in later
+
+
+async def test_unanswered_repeat_is_acknowledged_once_and_keeps_a_practice(bot: Harness) -> None:
+    await bot.say(141, CONCERN_TEXT)
+    bot.clock.advance(minutes=30)
+    replies = await bot.say(141, SECOND_CONCERN)
+    assert "thoughts of ending your life" not in text_of(replies)
+    labels = [label for label, _ in buttons(with_buttons(replies))]
+    assert any("grounding" in x for x in labels)
+
+
+async def test_new_kind_of_risk_asks_again(bot: Harness) -> None:
+    first = with_buttons(await bot.say(142, CONCERN_TEXT))
+    await bot.press(142, first, "No")
+    bot.clock.advance(hours=1)
+    replies = text_of(await bot.say(142, SUBSTANCE_CONCERN))
+    assert "thoughts of ending your life" in replies
+
+
+async def test_after_not_sure_a_new_concern_asks_again(bot: Harness) -> None:
+    first = with_buttons(await bot.say(143, CONCERN_TEXT))
+    crisis = text_of(await bot.press(143, first, "not sure"))
+    assert "glad you told me" in crisis
+    bot.clock.advance(hours=2)  # past the crisis hour, so concern stays concern
+    replies = text_of(await bot.say(143, SECOND_CONCERN))
+    assert "thoughts of ending your life" in replies
+
+
+async def test_crisis_always_gets_the_full_answer_even_after_a_recent_question(
+    bot: Harness,
+) -> None:
+    first = with_buttons(await bot.say(144, CONCERN_TEXT))
+    await bot.press(144, first, "No")
+    bot.clock.advance(hours=2)
+    replies = await bot.say(144, "I want to end my life")
+    assert "glad you told me" in replies[0].text and "112" in replies[0].text
