@@ -263,14 +263,28 @@ class Storage:
                 raise StorageUnavailable(str(exc)) from None
             try:
                 yield self._w
+            except sqlite3.Error as exc:
+                # A fault inside the body (disk full, a read-only file, a lock lost) is the
+                # database being unavailable too, not a bug: the caller's "can't reach my
+                # memory" handling applies.
+                await self._rollback()
+                raise StorageUnavailable(str(exc)) from None
             except BaseException:
-                await self._w.execute("ROLLBACK")
+                await self._rollback()
                 raise
             try:
                 await self._w.execute("COMMIT")
             except sqlite3.Error as exc:
-                await self._w.execute("ROLLBACK")
+                await self._rollback()
                 raise StorageUnavailable(str(exc)) from None
+
+    async def _rollback(self) -> None:
+        """Roll back, if a transaction is still open (SQLite may have ended it already)."""
+        try:
+            if self._w.in_transaction:
+                await self._w.execute("ROLLBACK")
+        except sqlite3.Error:
+            pass
 
     async def _fetchone(self, sql: str, params: Iterable[Any] = ()) -> Any:
         if self._closed:

@@ -253,3 +253,27 @@ async def test_a_read_after_a_write_sees_the_write(tmp_path: Path) -> None:
             assert after is not None and after.consent_progress is value
     finally:
         await store.close()
+
+
+async def test_a_fault_inside_a_write_is_storage_unavailable_not_a_crash(tmp_path: Path) -> None:
+    """Errors inside a transaction's body (a disk fault, a read-only or damaged file) used to
+    escape as sqlite3 errors, past the bot's "can't reach my memory" handling."""
+    from bot.storage import StorageUnavailable
+
+    path = tmp_path / "db.sqlite3"
+    store = await Storage.open(path, Sealer(secrets.token_bytes(32)))
+    try:
+        await store.ensure_user(1, 1, 0)
+        other = sqlite3.connect(path)
+        other.execute("ALTER TABLE users RENAME TO users_damaged")
+        other.commit()
+        with pytest.raises(StorageUnavailable):
+            await store.update_user(1, paused=1)
+        other.execute("ALTER TABLE users_damaged RENAME TO users")
+        other.commit()
+        other.close()
+        await store.update_user(1, paused=1)  # the writer recovered: no transaction left open
+        user = await store.get_user(1)
+        assert user is not None and user.paused
+    finally:
+        await store.close()
