@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import os
 import sqlite3
-from collections.abc import AsyncIterator, Iterable, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -556,6 +556,19 @@ class Storage:
                 (next_due_at, user_id, kind),
             )
 
+    async def apply_plan(
+        self, user_id: int, daily: dict[str, int], weekly_due_at: int | None
+    ) -> None:
+        """Store a person's recomputed due instants (see scheduler.planning) at once."""
+        async with self._write() as db:
+            await db.executemany(
+                "UPDATE schedules SET next_due_at = ? WHERE user_id = ? AND kind = ?",
+                [(due, user_id, kind) for kind, due in daily.items()],
+            )
+            await db.execute(
+                "UPDATE users SET weekly_due_at = ? WHERE user_id = ?", (weekly_due_at, user_id)
+            )
+
     async def snooze(self, user_id: int, kind: str, until: int) -> bool:
         """Remind again at `until` (one extra prompt; the daily rhythm is unchanged)."""
         async with self._write() as db:
@@ -757,18 +770,24 @@ class Storage:
         )
         return [(int(r[0]), int(r[1]), r[2]) for r in rows]
 
-    async def claim_weekly(self, now: int, limit: int) -> list[WeeklyDue]:
-        """Users whose weekly summary is due. The due instant is cleared in the same
-        transaction (at most once); the caller sets the next one after sending."""
+    async def claim_weekly(
+        self, now: int, limit: int, next_due: Callable[[int, str], int]
+    ) -> list[WeeklyDue]:
+        """Users whose weekly summary is due. In the same transaction each one's due instant
+        moves on to the next week (``next_due(weekday, tz)``), so a summary is sent at most
+        once, and a fault while sending it costs that one week, never all the weeks after."""
         async with self._write() as db:
             cur = await db.execute(
-                "UPDATE users SET weekly_due_at = NULL WHERE user_id IN (SELECT user_id FROM "
-                "users WHERE weekly_due_at IS NOT NULL AND weekly_due_at <= ? LIMIT ?) "
-                "RETURNING user_id, chat_id, COALESCE(tz, 'UTC'), weekly_day, "
-                "blocked OR paused OR NOT consent_progress OR NOT consent_reminders",
+                "SELECT user_id, chat_id, COALESCE(tz, 'UTC'), weekly_day, "
+                "blocked OR paused OR NOT consent_progress OR NOT consent_reminders "
+                "FROM users WHERE weekly_due_at IS NOT NULL AND weekly_due_at <= ? LIMIT ?",
                 (now, limit),
             )
-            rows = await cur.fetchall()
+            rows = list(await cur.fetchall())
+            await db.executemany(
+                "UPDATE users SET weekly_due_at = ? WHERE user_id = ?",
+                [(None if r[3] is None else next_due(int(r[3]), str(r[2])), r[0]) for r in rows],
+            )
         return [
             WeeklyDue(
                 int(r[0]), int(r[1]), str(r[2]), None if r[3] is None else int(r[3]), bool(r[4])

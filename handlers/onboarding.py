@@ -28,11 +28,9 @@ from handlers.common import (
     time_from_button,
     user_state,
 )
+from scheduler.planning import reschedule_user, set_daily
 from scheduler.timecalc import (
-    days_from_mask,
     format_time,
-    next_occurrence,
-    parse_hhmm,
     parse_time_of_day,
 )
 from scheduler.timezones import resolve_timezone, suggest_timezones
@@ -133,6 +131,13 @@ async def on_consent(update: Update, context: Context, cb: Callback) -> None:
     if choice != "done":
         return
     if user.onboarding == "done":
+        has_checkin = any(s.kind == "checkin" for s in await svc.db().schedules(user_id))
+        if user.consent_reminders and not has_checkin:
+            # Switching reminders off deleted the schedules: without a time there would be no
+            # check-ins at all, so ask for one (as /privacy does).
+            await reply(update, texts.CONSENT_SAVED)
+            await ask_time(update, context)
+            return
         await reply(update, texts.CONSENT_SAVED)
         return
     if not (user.consent_reminders or user.consent_progress or user.consent_journal):
@@ -195,13 +200,9 @@ async def set_checkin_time(update: Update, context: Context, chosen: time) -> No
     if not user.consent_reminders:
         await reply(update, texts.RESUME_NO_REMINDERS)
         return
-    tz = user.tz or "UTC"
     existing = {s.kind: s for s in await svc.db().schedules(user_id)}
     days = existing["checkin"].days if "checkin" in existing else 127
-    due = next_occurrence(svc.now(), chosen, tz, days_from_mask(days))
-    await svc.db().upsert_schedule(
-        user_id, "checkin", format_time(chosen), days, int(due.timestamp())
-    )
+    await set_daily(svc.db(), user_id, "checkin", format_time(chosen), days, svc.now())
     set_waiting(context, None)
     if user.onboarding != "done":
         await reply(update, f"Lovely: {format_time(chosen)} it is.")
@@ -247,22 +248,12 @@ async def on_tz_confirm(update: Update, context: Context, cb: Callback) -> None:
     await svc.db().update_user(user_id, tz=zone)
     state.pop("pending_tz", None)
     set_waiting(context, None)
-    await reschedule_all(context, user_id, zone)
+    await reschedule_user(svc.db(), user_id, svc.now())
     user = await svc.db().get_user(user_id)
     if user is not None and user.onboarding != "done":
         await ask_country(update, context)
     else:
         await reply(update, f"Saved: your time zone is {zone}.")
-
-
-async def reschedule_all(context: Context, user_id: int, zone: str) -> None:
-    """Recompute every schedule's next instant after a change of zone or time."""
-    svc = services(context)
-    for sched in await svc.db().schedules(user_id):
-        due = next_occurrence(
-            svc.now(), parse_hhmm(sched.local_time), zone, days_from_mask(sched.days)
-        )
-        await svc.db().set_next_due(user_id, sched.kind, int(due.timestamp()))
 
 
 async def ask_country(update: Update, context: Context) -> None:

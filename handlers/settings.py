@@ -19,15 +19,12 @@ from handlers.common import (
     time_button,
     time_from_button,
 )
-from scheduler.delivery import next_weekly
+from scheduler.planning import reschedule_user, set_daily
 from scheduler.timecalc import (
-    days_from_mask,
     format_days,
     format_time,
     mask_from_days,
-    next_occurrence,
     parse_days,
-    parse_hhmm,
     parse_time_of_day,
 )
 
@@ -148,8 +145,8 @@ async def reminder_setting(update: Update, context: Context, user: User, cb: Cal
             await reply(update, texts.WEEKLY_NEEDS_PROGRESS)
             return
         day = int(arg)
-        due = next_weekly(svc.now(), day, user.tz or "UTC")
-        await svc.db().update_user(user.user_id, weekly_day=day, weekly_due_at=int(due.timestamp()))
+        await svc.db().update_user(user.user_id, weekly_day=day)
+        await reschedule_user(svc.db(), user.user_id, svc.now())
         await reply(update, texts.WEEKLY_SET.format(day=WEEKDAY_NAMES[day]))
 
 
@@ -165,13 +162,8 @@ async def on_days_text(update: Update, context: Context, text: str) -> None:
     if user is None:
         return
     for sched in await svc.db().schedules(user_id):
-        due = next_occurrence(svc.now(), parse_hhmm(sched.local_time), user.tz or "UTC", days)
-        await svc.db().upsert_schedule(
-            user_id,
-            sched.kind,
-            sched.local_time,
-            mask_from_days(days),
-            int(due.timestamp()),
+        await set_daily(
+            svc.db(), user_id, sched.kind, sched.local_time, mask_from_days(days), svc.now()
         )
     await reply(update, texts.DAYS_SET.format(days=format_days(days)))
 
@@ -193,10 +185,7 @@ async def set_meditation_time(update: Update, context: Context, chosen: time) ->
         return
     existing = {s.kind: s for s in await svc.db().schedules(user_id)}
     mask = existing["checkin"].days if "checkin" in existing else 127
-    due = next_occurrence(svc.now(), chosen, user.tz or "UTC", days_from_mask(mask))
-    await svc.db().upsert_schedule(
-        user_id, "meditation", format_time(chosen), mask, int(due.timestamp())
-    )
+    await set_daily(svc.db(), user_id, "meditation", format_time(chosen), mask, svc.now())
     await reply(update, texts.MED_PROMPT_SET.format(time=format_time(chosen)))
 
 
@@ -224,5 +213,7 @@ async def resume_command(update: Update, context: Context) -> None:
     if not user.paused:
         await reply(update, texts.NOT_PAUSED)
         return
-    await services(context).db().update_user(user.user_id, paused=0)
+    svc = services(context)
+    await svc.db().update_user(user.user_id, paused=0)
+    await reschedule_user(svc.db(), user.user_id, svc.now())
     await reply(update, texts.RESUMED)

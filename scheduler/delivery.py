@@ -17,7 +17,7 @@ import asyncio
 import logging
 import uuid
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
@@ -28,8 +28,9 @@ from bot.callbacks import encode
 from bot.charts import mood_chart_png
 from bot.progress import week_sentence
 from bot.safety import FOLLOWUP
-from bot.storage import DeliveryOutcome, DueSchedule, StorageUnavailable
+from bot.storage import DeliveryOutcome, DueSchedule, StorageUnavailable, WeeklyDue
 from scheduler.pacer import Pacer
+from scheduler.planning import next_weekly
 from scheduler.timecalc import days_from_mask, local_date, next_occurrence, parse_hhmm
 
 if TYPE_CHECKING:
@@ -291,38 +292,40 @@ class Delivery:
     async def _weekly(self, report: TickReport) -> None:
         storage = self.services.db()
         now = self.services.now()
-        for due in await storage.claim_weekly(int(now.timestamp()), 200):
-            if due.weekday is None:
+
+        def following(weekday: int, tz: str) -> int:
+            return int(next_weekly(now, weekday, tz).timestamp())
+
+        for due in await storage.claim_weekly(int(now.timestamp()), 200, following):
+            if due.weekday is None or due.skip:
                 continue
-            if not due.skip:
-                since = int((now - timedelta(days=7)).timestamp())
-                rows = await storage.moods_since(due.user_id, since)
-                lessons = [
-                    at for at in (await storage.lessons_done(due.user_id)).values() if at >= since
-                ]
-                today = local_date(now, due.tz)
-                points = [(date.fromisoformat(d), mood) for _, d, mood in rows]
-                png = await mood_chart_png(points, end=today, days=7, title="Your week")
-                caption = week_sentence([m for _, _, m in rows], len(lessons))
-                try:
-                    await self.pacer.send(
-                        due.chat_id,
-                        partial(
-                            self.bot.send_photo,
-                            due.chat_id,
-                            InputFile(png, filename="week.png"),
-                            caption=caption,
-                        ),
-                    )
-                    report.weekly += 1
-                except Forbidden:
-                    await storage.deactivate_reminders(due.user_id)
-                except TelegramError as exc:
-                    log.warning("weekly summary failed: %s", type(exc).__name__)
-            await storage.update_user(
-                due.user_id,
-                weekly_due_at=int(next_weekly(now, due.weekday, due.tz).timestamp()),
-            )
+            try:
+                await self._send_weekly(due, now)
+                report.weekly += 1
+            except Forbidden:
+                await storage.deactivate_reminders(due.user_id)
+            except StorageUnavailable:
+                raise
+            except Exception as exc:  # a chart or send failure costs this one summary only
+                log.warning("weekly summary failed: %s", type(exc).__name__)
+
+    async def _send_weekly(self, due: WeeklyDue, now: datetime) -> None:
+        storage = self.services.db()
+        since = int((now - timedelta(days=7)).timestamp())
+        rows = await storage.moods_since(due.user_id, since)
+        lessons = [at for at in (await storage.lessons_done(due.user_id)).values() if at >= since]
+        points = [(date.fromisoformat(d), mood) for _, d, mood in rows]
+        png = await mood_chart_png(points, end=local_date(now, due.tz), days=7, title="Your week")
+        caption = week_sentence([m for _, _, m in rows], len(lessons))
+        await self.pacer.send(
+            due.chat_id,
+            partial(
+                self.bot.send_photo,
+                due.chat_id,
+                InputFile(png, filename="week.png"),
+                caption=caption,
+            ),
+        )
 
     async def _expire_journal(self, report: TickReport) -> None:
         """Journal text older than TRUSTBOT_JOURNAL_DAYS is deleted (checked hourly)."""
@@ -344,14 +347,6 @@ class Delivery:
             except TelegramError as exc:
                 log.warning("crisis follow-up failed: %s", type(exc).__name__)
             await storage.update_user(user_id, followup_at=None)
-
-
-WEEKLY_TIME = time(18, 0)
-
-
-def next_weekly(after: datetime, weekday: int, tz: str) -> datetime:
-    """The weekly summary goes out at 18:00 local on the chosen weekday."""
-    return next_occurrence(after, WEEKLY_TIME, tz, frozenset({weekday}))
 
 
 def _count(report: TickReport, outcome: str, reason: str | None) -> None:

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from telegram import Bot
 from telegram.ext import Application
 
 from bot.app import build_application
@@ -238,6 +239,15 @@ async def bot(emulator: BotAPIEmulator, clock: FakeClock, tmp_path: Path) -> Asy
     for text in {t for t in harness.user_texts if len(t) >= 8 and not t.startswith("/")}:
         leaked = [line[:80] for line in capture.lines if text in line]
         assert not leaked, f"a user's text appears in the logs: {leaked[:2]}"
+
+
+@pytest.fixture
+async def sender(bot: Harness) -> AsyncIterator[Bot]:
+    """A second Bot on the emulator, as the scheduler's own sender is in production."""
+    b = Bot(bot.emulator.token, base_url=bot.emulator.base_url)
+    await b.initialize()
+    yield b
+    await b.shutdown()
 
 
 @pytest.fixture(autouse=True, scope="session")

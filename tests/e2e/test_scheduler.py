@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
-import pytest
 from telegram import Bot
 
 from scheduler.delivery import Delivery
@@ -33,14 +31,6 @@ class FakeTimer:
         self.t += seconds
         self.slept += seconds
         await asyncio.sleep(0)
-
-
-@pytest.fixture
-async def sender(bot: Harness) -> AsyncIterator[Bot]:
-    b = Bot(bot.emulator.token, base_url=bot.emulator.base_url)
-    await b.initialize()
-    yield b
-    await b.shutdown()
 
 
 def make_delivery(
