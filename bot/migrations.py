@@ -102,6 +102,11 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX schedules_snooze ON schedules(snooze_until)
         WHERE state = 'idle' AND snooze_until IS NOT NULL;
     """,
+    # 6: when the send of a claimed prompt actually began. A crash mid-batch then loses only
+    # the prompts whose send had begun (delivery unknown); the rest are sent after a restart.
+    """
+    ALTER TABLE schedules ADD COLUMN send_started_at INTEGER;
+    """,
 )
 
 LATEST = len(MIGRATIONS)

@@ -589,7 +589,8 @@ class Storage:
         """
         async with self._write() as db:
             cur = await db.execute(
-                "UPDATE schedules SET state = 'sending', claimed_at = ?, claim_token = ? "
+                "UPDATE schedules SET state = 'sending', claimed_at = ?, claim_token = ?, "
+                "send_started_at = NULL "
                 "WHERE rowid IN (SELECT r FROM ("
                 "SELECT rowid AS r, next_due_at AS d FROM schedules "
                 "WHERE state = 'idle' AND next_due_at <= ? "
@@ -660,6 +661,7 @@ class Storage:
             # sending (answered_on = that day) resets the count instead of being overwritten.
             await db.executemany(
                 "UPDATE schedules SET state = 'idle', claimed_at = NULL, claim_token = NULL, "
+                "send_started_at = NULL, "
                 "snooze_until = CASE WHEN ? THEN NULL ELSE snooze_until END, "
                 "next_due_at = COALESCE(?, next_due_at), "
                 "unanswered = CASE WHEN answered_on IS ? THEN 0 ELSE unanswered + ? END, "
@@ -697,39 +699,43 @@ class Storage:
                     "UPDATE users SET blocked = 1 WHERE user_id = ?", [(u,) for u in blocked]
                 )
 
-    async def finish_delivery(
-        self,
-        due: DueSchedule,
-        *,
-        outcome: str,
-        reason: str | None,
-        at: int,
-        next_due_at: int | None,
-        was_snooze: bool = False,
-    ) -> None:
-        """Record one prompt's fate (used by recovery); see `finish_deliveries`."""
-        await self.finish_deliveries(
-            [DeliveryOutcome(due, outcome, reason, at, next_due_at, was_snooze)]
-        )
+    async def mark_send_started(self, user_id: int, kind: str, at: int) -> None:
+        """Committed just before a claimed prompt's first send attempt: from here on a crash
+        leaves its delivery unknown, so it is never sent a second time."""
+        async with self._write() as db:
+            await db.execute(
+                "UPDATE schedules SET send_started_at = ? WHERE user_id = ? AND kind = ? "
+                "AND state = 'sending'",
+                (at, user_id, kind),
+            )
 
-    async def stale_claims(self, older_than: int) -> list[DueSchedule]:
-        """Rows left `sending` by a process that died before recording the outcome."""
+    async def orphaned_claims(
+        self, token: str, older_than: int
+    ) -> tuple[list[DueSchedule], list[tuple[int, str]]]:
+        """Rows left `sending` with nobody sending them: claimed by ``token`` (this process,
+        between ticks: its record failed) or claimed before ``older_than`` (a process that
+        died). Returns those whose send had begun (delivery unknown) and the (user, kind) of
+        those never attempted, which can simply be released and sent."""
         rows = await self._fetchall(
             "SELECT s.user_id, u.chat_id, s.kind, s.local_time, s.days, s.next_due_at, "
             "COALESCE(u.tz, 'UTC'), s.unanswered, s.slowed, s.slow_notice_sent, "
             "u.paused OR u.blocked OR NOT u.consent_reminders, u.country, s.snooze_until, "
-            "s.claimed_at, s.answered_on "
+            "s.claimed_at, s.answered_on, s.send_started_at "
             "FROM schedules s JOIN users u ON u.user_id = s.user_id "
-            "WHERE s.state = 'sending' AND s.claimed_at < ?",
-            (older_than,),
+            "WHERE s.state = 'sending' AND (s.claim_token = ? OR s.claimed_at < ?)",
+            (token, older_than),
         )
-        found = []
+        started: list[DueSchedule] = []
+        untouched: list[tuple[int, str]] = []
         for r in rows:
+            if r[15] is None:
+                untouched.append((int(r[0]), str(r[2])))
+                continue
             snooze, claimed_at = r[12], r[13]
             # A snoozed prompt was what was being sent: its fate is the snooze's, and the
             # daily due instant must stay where it is.
             is_snooze = snooze is not None and snooze <= claimed_at and snooze < r[5]
-            found.append(
+            started.append(
                 DueSchedule(
                     user_id=int(r[0]),
                     chat_id=int(r[1]),
@@ -747,7 +753,19 @@ class Storage:
                     answered_on=r[14],
                 )
             )
-        return found
+        return started, untouched
+
+    async def release_claims(self, keys: Sequence[tuple[int, str]]) -> None:
+        """Put claimed rows whose send never began back to `idle`, due as they were."""
+        if not keys:
+            return
+        async with self._write() as db:
+            await db.executemany(
+                "UPDATE schedules SET state = 'idle', claimed_at = NULL, claim_token = NULL "
+                "WHERE user_id = ? AND kind = ? AND state = 'sending' "
+                "AND send_started_at IS NULL",
+                keys,
+            )
 
     async def deliveries(self, user_id: int) -> list[tuple[str, int, str, str | None, int]]:
         rows = await self._fetchall(

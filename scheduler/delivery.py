@@ -1,13 +1,17 @@
 """Delivering daily prompts: one repeating tick, bounded batches, one pacer, every fate recorded.
 
 Each tick:
-  1. (first tick only) rows left `sending` by a process that died mid-send are recorded as
-     failed ("interrupted, delivery unknown") and advanced: at-most-once, never a second copy;
+  1. outcomes whose recording failed last tick are recorded first; then rows left `sending`
+     with nobody sending them (this process's, or a dead process's) are resolved: those whose
+     send had begun are recorded as failed ("interrupted, delivery unknown") and advanced
+     (at most once, never a second copy), those never attempted go back to `idle` and are
+     sent like any due prompt;
   2. claims due schedules in batches (`Storage.claim_due`, one BEGIN IMMEDIATE transaction);
   3. decides each one (paused, blocked, already answered today, missed by more than the grace
      period, slowed down after three unanswered prompts) with plain functions;
   4. sends through the pacer, then records the fate and the next due instant in one
-     transaction (`Storage.finish_delivery`).
+     transaction (`Storage.finish_deliveries`). Just before a prompt's first send attempt,
+     `Storage.mark_send_started` commits that it began.
 No per-user scheduler jobs: the cost is one indexed query per tick, whatever the user count.
 """
 
@@ -135,6 +139,7 @@ class TickReport:
     skipped: int = 0
     failed: int = 0
     recovered: int = 0
+    released: int = 0
     followups: int = 0
     weekly: int = 0
     expired: int = 0
@@ -163,7 +168,7 @@ class Delivery:
         self.max_batches = max_batches_per_tick
         self.token = uuid.uuid4().hex[:12]
         self.started_at = services.now_s()
-        self._recovered = False
+        self._pending: list[DeliveryOutcome] = []  # outcomes whose recording failed
         self._lock = asyncio.Lock()
         self._last_expiry = 0
         # At most this many prompts are being sent at once. The pacer already spaces them in
@@ -178,9 +183,10 @@ class Delivery:
             if storage is None:
                 return report
             try:
-                if not self._recovered:
-                    await self._recover(report)
-                    self._recovered = True
+                if self._pending:
+                    await storage.finish_deliveries(self._pending)
+                    self._pending = []
+                await self._recover(report)
                 # Few and more urgent than a rush of daily prompts: these go first.
                 await self._followups(report)
                 await self._weekly(report)
@@ -190,8 +196,18 @@ class Delivery:
                     if not claimed:
                         break
                     report.claimed += len(claimed)
-                    outcomes = await asyncio.gather(*(self._deliver(d) for d in claimed))
-                    await storage.finish_deliveries(outcomes)
+                    results = await asyncio.gather(
+                        *(self._deliver(d) for d in claimed), return_exceptions=True
+                    )
+                    outcomes = [r for r in results if isinstance(r, DeliveryOutcome)]
+                    try:
+                        await storage.finish_deliveries(outcomes)
+                    except StorageUnavailable:
+                        self._pending = outcomes  # recorded first thing next tick
+                        raise
+                    for error in results:
+                        if isinstance(error, BaseException):
+                            raise error  # the rest of this batch is resolved next tick
                     for outcome in outcomes:
                         setattr(report, outcome.outcome, getattr(report, outcome.outcome) + 1)
                         _count(report, outcome.outcome, outcome.reason)
@@ -202,8 +218,11 @@ class Delivery:
 
     async def _recover(self, report: TickReport) -> None:
         storage = self.services.db()
+        started, untouched = await storage.orphaned_claims(self.token, self.started_at + 1)
+        await storage.release_claims(untouched)
+        report.released += len(untouched)
         outcomes = []
-        for due in await storage.stale_claims(self.started_at + 1):
+        for due in started:
             is_snooze = due.due_at < due.next_due_at
             nxt = None
             if not is_snooze:
@@ -239,12 +258,21 @@ class Delivery:
         if decision.send:
             # Retries stop once the prompt would be later than the grace period allows.
             deadline = due.due_at + self.grace.total_seconds()
+            started = False
+
+            async def attempt() -> Any:
+                nonlocal started
+                if not started:  # committed before the first attempt only (see _recover)
+                    await self.services.db().mark_send_started(
+                        due.user_id, due.kind, self.services.now_s()
+                    )
+                    started = True
+                return await self._send_prompt(due, decision)
+
             try:
                 async with self._in_flight:
                     await self.pacer.send(
-                        due.chat_id,
-                        partial(self._send_prompt, due, decision),
-                        deadline=self.pacer_deadline(deadline),
+                        due.chat_id, attempt, deadline=self.pacer_deadline(deadline)
                     )
             except Forbidden:
                 outcome, reason, blocked = "failed", "blocked by the user; reminders stopped", True
@@ -383,14 +411,15 @@ async def install(app: Application[Any, Any, Any, Any, Any, Any], services: Serv
 
     async def run_tick(_: ContextTypes.DEFAULT_TYPE) -> None:
         report = await delivery.tick()
-        if report.claimed or report.recovered:
+        if report.claimed or report.recovered or report.released:
             log.info(
-                "tick: claimed=%d sent=%d skipped=%d failed=%d recovered=%d",
+                "tick: claimed=%d sent=%d skipped=%d failed=%d recovered=%d released=%d",
                 report.claimed,
                 report.sent,
                 report.skipped,
                 report.failed,
                 report.recovered,
+                report.released,
             )
 
     assert app.job_queue is not None

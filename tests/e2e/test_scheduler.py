@@ -161,6 +161,7 @@ async def test_a_kill_between_send_and_record_leaves_no_duplicate(
     # The dying process: claims, sends, and is killed before it records the outcome.
     claimed = await db.claim_due(bot.services.now_s(), 10, "dead-process")
     assert [d.user_id for d in claimed] == [87]
+    await db.mark_send_started(87, "checkin", bot.services.now_s())
     await sender.send_message(87, "How are you feeling today? (sent by the process that died)")
     # The restarted process recovers the half-finished claim without sending again.
     bot.clock.set(DUE + timedelta(seconds=30))
@@ -291,6 +292,7 @@ async def test_a_crash_while_sending_a_snoozed_prompt_keeps_the_next_day(
     bot.clock.set(DUE + timedelta(minutes=61))
     claimed = await db.claim_due(bot.services.now_s(), 10, "dying")
     assert [d.due_at < d.next_due_at for d in claimed] == [True]  # the snooze was claimed
+    await db.mark_send_started(94, "checkin", bot.services.now_s())  # and its send began
     restarted, _ = make_delivery(bot, sender)
     report = await restarted.tick()
     assert report.recovered == 1
@@ -313,3 +315,51 @@ async def test_an_answer_during_a_sending_batch_is_not_overwritten(
     await db.finish_deliveries([outcome])
     schedule = (await db.schedules(95))[0]
     assert schedule.unanswered == 0 and not schedule.slowed
+
+
+async def test_a_crash_mid_batch_loses_only_the_prompt_in_flight(bot: Harness, sender: Bot) -> None:
+    """A whole claimed batch used to be recorded "interrupted, not resent" after a restart."""
+    for uid in (93, 94, 95):
+        await onboard(bot, uid, consents=("Reminders",))
+    bot.clock.set(DUE + timedelta(seconds=1))
+    db = bot.services.db()
+    claimed = await db.claim_due(bot.services.now_s(), 10, "dead-process")
+    assert sorted(d.user_id for d in claimed) == [93, 94, 95]
+    # The dying process had begun sending to 93 only.
+    await db.mark_send_started(93, "checkin", bot.services.now_s())
+    await sender.send_message(93, "How are you feeling today? (sent by the process that died)")
+    bot.clock.set(DUE + timedelta(seconds=40))
+    delivery, _ = make_delivery(bot, sender)
+    report = await delivery.tick()
+    assert (report.recovered, report.released, report.sent) == (1, 2, 2)
+    assert [len(prompts(bot, uid)) for uid in (93, 94, 95)] == [1, 1, 1]
+
+
+async def test_a_failed_record_is_retried_next_tick_and_prompts_go_on(
+    bot: Harness, sender: Bot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One failed record transaction used to leave the rows `sending` until a restart."""
+    from bot.storage import Storage, StorageUnavailable
+
+    await onboard(bot, 96, consents=("Reminders",))
+    delivery, _ = make_delivery(bot, sender)
+    bot.clock.set(DUE + timedelta(seconds=1))
+    real = Storage.finish_deliveries
+
+    async def fail_once(self: Storage, outcomes: list[object]) -> None:
+        if not outcomes:
+            return
+        monkeypatch.setattr(Storage, "finish_deliveries", real)
+        raise StorageUnavailable("disk I/O error")
+
+    monkeypatch.setattr(Storage, "finish_deliveries", fail_once)
+    await delivery.tick()
+    assert len(prompts(bot, 96)) == 1
+    assert (await bot.services.db().schedules(96))[0].state == "sending"
+    await delivery.tick()  # the same process, no restart
+    schedule = (await bot.services.db().schedules(96))[0]
+    assert schedule.state == "idle"
+    assert [o for _, _, o, _, _ in await bot.services.db().deliveries(96)] == ["sent"]
+    bot.clock.set(DUE + timedelta(days=1, seconds=1))  # and the next day's prompt comes
+    assert (await delivery.tick()).sent == 1
+    assert len(prompts(bot, 96)) == 2
