@@ -54,10 +54,6 @@ REPEATABLE = {"consent", "med"}
 DOUBLE_TAP_SECONDS = 30.0
 
 
-def register_route(action: str, fn: CallbackHandlerFn) -> None:
-    ROUTES[action] = fn
-
-
 async def on_button(update: Update, context: Context) -> None:
     query = update.callback_query
     if query is None:
@@ -211,8 +207,11 @@ async def on_error(update: object, context: Context) -> None:
 
 
 def _safe_exc(error: BaseException | None) -> BaseException | None:
-    """Tracebacks are useful, but an exception's message can echo user input: keep only the
-    traceback for our own code paths and drop exception args that may carry text."""
+    """The exception whose traceback may be logged, or None for no traceback.
+
+    Telegram and storage errors are expected faults already named in the log line: their
+    tracebacks add nothing (and a Telegram error's message can echo a user's text). Anything
+    else is a bug in our code, and its traceback is what a maintainer needs."""
     if error is None:
         return None
     if isinstance(error, TelegramError | StorageUnavailable):

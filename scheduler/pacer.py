@@ -30,7 +30,6 @@ import asyncio
 import math
 import random
 import time
-import warnings
 from collections import OrderedDict, deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -38,7 +37,6 @@ from datetime import timedelta
 from typing import TypeVar
 
 from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError, TimedOut
-from telegram.warnings import PTBDeprecationWarning
 
 __all__ = ["DeadlineExceeded", "Pacer", "PacerStats"]
 
@@ -401,11 +399,9 @@ class Pacer:
 
 
 def _retry_after_seconds(exc: RetryAfter) -> float:
-    """``RetryAfter.retry_after`` in seconds: an int (or float) or a timedelta in PTB 22."""
-    with warnings.catch_warnings():
-        # PTB 22.2+ warns on every read unless PTB_TIMEDELTA is set; we handle both types.
-        warnings.simplefilter("ignore", PTBDeprecationWarning)
-        value: object = exc.retry_after
+    """``RetryAfter.retry_after`` in seconds (a timedelta with PTB_TIMEDELTA, see bot/__init__;
+    an int if an embedding application turned it off)."""
+    value: object = exc.retry_after
     if isinstance(value, timedelta):
         return value.total_seconds()
     if isinstance(value, int | float):
