@@ -167,6 +167,21 @@ def _schedule(row: sqlite3.Row | tuple[Any, ...]) -> Schedule:
     )
 
 
+def sql_statements(script: str) -> list[str]:
+    """A migration script cut into whole statements, as SQLite itself reads them: a ';' inside
+    a string, a comment or a trigger body does not end a statement."""
+    statements: list[str] = []
+    current = ""
+    for line in script.splitlines(keepends=True):
+        current += line
+        if sqlite3.complete_statement(current):
+            statements.append(current.strip())
+            current = ""
+    if current.strip():
+        raise ValueError(f"migration ends inside a statement: {current.strip()[:60]!r}")
+    return statements
+
+
 def _restrict_side_files(path: Path) -> None:
     """SQLite creates -wal and -shm with the process umask: make them owner-only too."""
     for suffix in ("-wal", "-shm"):
@@ -237,9 +252,8 @@ class Storage:
             for version in range(start, LATEST):
                 await self._w.execute("BEGIN IMMEDIATE")
                 try:
-                    for statement in MIGRATIONS[version].split(";"):
-                        if statement.strip():
-                            await self._w.execute(statement)
+                    for statement in sql_statements(MIGRATIONS[version]):
+                        await self._w.execute(statement)
                     await self._w.execute(f"PRAGMA user_version = {version + 1}")
                     await self._w.execute("COMMIT")
                 except BaseException:

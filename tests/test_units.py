@@ -277,3 +277,20 @@ async def test_a_fault_inside_a_write_is_storage_unavailable_not_a_crash(tmp_pat
         assert user is not None and user.paused
     finally:
         await store.close()
+
+
+def test_migration_scripts_are_cut_into_whole_statements() -> None:
+    from bot.storage import sql_statements
+
+    script = """
+    CREATE TABLE notes (body TEXT DEFAULT 'a; b');
+    CREATE TRIGGER t AFTER INSERT ON notes BEGIN
+        UPDATE notes SET body = body || ';'; -- a comment; with a semicolon
+    END;
+    """
+    statements = sql_statements(script)
+    assert len(statements) == 2 and statements[1].startswith("CREATE TRIGGER")
+    with pytest.raises(ValueError):
+        sql_statements("CREATE TABLE broken (x")
+    for version in MIGRATIONS:
+        assert sql_statements(version)
