@@ -294,3 +294,13 @@ def test_migration_scripts_are_cut_into_whole_statements() -> None:
         sql_statements("CREATE TABLE broken (x")
     for version in MIGRATIONS:
         assert sql_statements(version)
+
+
+def test_env_example_lists_every_setting() -> None:
+    from bot.config import Settings
+
+    example = (Path(__file__).parent.parent / "deploy" / ".env.example").read_text()
+    names = {field.alias for field in Settings.model_fields.values() if field.alias}
+    assert names and all(name in example for name in names), sorted(
+        n for n in names if n not in example
+    )
