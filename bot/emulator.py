@@ -36,7 +36,7 @@ import re
 import struct
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import parse_qsl
@@ -991,9 +991,11 @@ class BotAPIEmulator:
         bot_username: str = "trustbot_test_bot",
         bot_first_name: str = "trustbot",
         clock: Callable[[], float | dt.datetime] = time.time,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
         self.token = token
         self.latency = latency
+        self.sleep = sleep  # how latency waits; tests inject one that does not
         self.bot_username = bot_username
         self._clock = clock
         prefix = token.split(":", 1)[0]
@@ -1473,7 +1475,7 @@ class BotAPIEmulator:
         fault = self._take_fault(key, params) if token == self.token else None
 
         if self.latency > 0:
-            await asyncio.sleep(self.latency)
+            await self.sleep(self.latency)
 
         if fault is not None and fault.drop:
             self._record(name, key, recorded, arrived, 0)
@@ -1576,7 +1578,7 @@ class BotAPIEmulator:
     async def _serve_file(self, request: web.Request, rest: str) -> web.StreamResponse:
         token, _, file_path = rest.partition("/")
         if self.latency > 0:
-            await asyncio.sleep(self.latency)
+            await self.sleep(self.latency)
         file = self._files_by_path.get(file_path) if token == self.token else None
         if file is None or file.data is None:
             return web.Response(

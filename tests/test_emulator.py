@@ -11,7 +11,6 @@ import asyncio
 import datetime as dtm
 import html
 import struct
-import time
 import zlib
 from collections.abc import AsyncIterator
 from typing import Any
@@ -423,13 +422,24 @@ async def test_drop_next_gives_network_error(emu: BotAPIEmulator, ptb: Bot) -> N
 async def test_latency_delays_each_answer_without_blocking_others(
     emu: BotAPIEmulator, ptb: Bot
 ) -> None:
+    """Each answer waits the latency on its own: five calls wait at the same time."""
+    waiting: list[float] = []
+    release = asyncio.Event()
+    all_waiting = asyncio.Event()
+
+    async def held(seconds: float) -> None:
+        waiting.append(seconds)
+        if len(waiting) == 5:
+            all_waiting.set()
+        await release.wait()
+
     emu.latency = 0.2
-    started = time.monotonic()
-    await ptb.get_me()
-    assert time.monotonic() - started >= 0.2
-    started = time.monotonic()
-    await asyncio.gather(*(ptb.get_me() for _ in range(5)))
-    assert time.monotonic() - started < 0.6  # concurrent, not 5 x 0.2 s
+    emu.sleep = held
+    calls = asyncio.gather(*(ptb.get_me() for _ in range(5)))
+    await asyncio.wait_for(all_waiting.wait(), timeout=5)  # all five wait together
+    assert waiting == [0.2] * 5 and not calls.done()
+    release.set()
+    assert len(await calls) == 5
     emu.latency = 0.0
 
 
@@ -447,12 +457,13 @@ async def _get_updates(
 
 async def test_long_poll_returns_early_and_offset_confirms(emu: BotAPIEmulator) -> None:
     async with aiohttp.ClientSession() as session:
-        loop = asyncio.get_running_loop()
-        loop.call_later(0.2, emu.send_message, USER, "are you there?")
-        started = time.monotonic()
-        body = await _get_updates(session, emu, timeout=10)
-        elapsed = time.monotonic() - started
-        assert 0.15 < elapsed < 1.0
+        poll = asyncio.create_task(_get_updates(session, emu, timeout=10))
+        await emu.wait_for_poll()  # the poll is waiting for updates
+        assert not poll.done()
+        emu.send_message(USER, "are you there?")
+        # It answers as soon as an update arrives, not after its 10 s timeout (the guard only
+        # stops a broken emulator from hanging the suite).
+        body = await asyncio.wait_for(poll, timeout=5)
         [update] = body["result"]
         assert update["message"]["text"] == "are you there?"
 
