@@ -1,0 +1,176 @@
+"""Opening, migrating and closing the database, and the one way to write: `_write()`."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sqlite3
+from collections.abc import AsyncIterator, Iterable
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any, Self
+
+import aiosqlite
+
+from bot.crypto import Sealer
+from bot.migrations import LATEST, MIGRATIONS
+from bot.storage.records import StorageUnavailable
+
+
+def sql_statements(script: str) -> list[str]:
+    """A migration script cut into whole statements, as SQLite itself reads them: a ';' inside
+    a string, a comment or a trigger body does not end a statement."""
+    statements: list[str] = []
+    current = ""
+    for line in script.splitlines(keepends=True):
+        current += line
+        if sqlite3.complete_statement(current):
+            statements.append(current.strip())
+            current = ""
+    if current.strip():
+        raise ValueError(f"migration ends inside a statement: {current.strip()[:60]!r}")
+    return statements
+
+
+def _restrict_side_files(path: Path) -> None:
+    """SQLite creates -wal and -shm with the process umask: make them owner-only too."""
+    for suffix in ("-wal", "-shm"):
+        side = Path(str(path) + suffix)
+        if side.exists():
+            os.chmod(side, 0o600)
+
+
+class StoreBase:
+    """The connections, the write lock and transactions: what every part of the repository uses."""
+
+    def __init__(
+        self, writer: aiosqlite.Connection, reader: aiosqlite.Connection, sealer: Sealer, path: Path
+    ) -> None:
+        self._w = writer
+        self._r = reader
+        self._sealer = sealer
+        self._lock = asyncio.Lock()
+        self.path = path
+        self._closed = False
+
+    # ----------------------------------------------------------------- lifecycle
+    @classmethod
+    async def open(cls, path: Path, sealer: Sealer, *, busy_timeout_ms: int = 5000) -> Self:
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if not path.exists():
+            # Create the file 0600 before SQLite does, so it is never world-readable.
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT, 0o600)
+            os.close(fd)
+        try:
+            writer = await aiosqlite.connect(path, isolation_level=None)
+            reader = await aiosqlite.connect(path, isolation_level=None)
+        except sqlite3.Error as exc:
+            raise StorageUnavailable(str(exc)) from None
+        for conn in (writer, reader):
+            await conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
+            await conn.execute("PRAGMA foreign_keys = ON")
+            await conn.execute("PRAGMA secure_delete = ON")
+        await writer.execute("PRAGMA journal_mode = WAL")
+        await writer.execute("PRAGMA synchronous = NORMAL")
+        store = cls(writer, reader, sealer, path)
+        await store.migrate()
+        _restrict_side_files(path)
+        return store
+
+    async def close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        await self._r.close()
+        await self._w.close()
+
+    async def migrate(self) -> int:
+        """Bring the schema to the latest version; returns the version it started from."""
+        async with self._lock:
+            cur = await self._w.execute("PRAGMA user_version")
+            row = await cur.fetchone()
+            start = int(row[0]) if row else 0
+            if start > LATEST:
+                raise StorageUnavailable(
+                    f"database schema {start} is newer than this trustbot ({LATEST})"
+                )
+            for version in range(start, LATEST):
+                await self._w.execute("BEGIN IMMEDIATE")
+                try:
+                    for statement in sql_statements(MIGRATIONS[version]):
+                        await self._w.execute(statement)
+                    await self._w.execute(f"PRAGMA user_version = {version + 1}")
+                    await self._w.execute("COMMIT")
+                except BaseException:
+                    await self._w.execute("ROLLBACK")
+                    raise
+            return start
+
+    async def schema_version(self) -> int:
+        cur = await self._r.execute("PRAGMA user_version")
+        row = await cur.fetchone()
+        return int(row[0]) if row else 0
+
+    @asynccontextmanager
+    async def _write(self) -> AsyncIterator[aiosqlite.Connection]:
+        if self._closed:
+            raise StorageUnavailable("storage is closed")
+        async with self._lock:
+            try:
+                await self._w.execute("BEGIN IMMEDIATE")
+            except sqlite3.Error as exc:
+                raise StorageUnavailable(str(exc)) from None
+            try:
+                yield self._w
+            except sqlite3.Error as exc:
+                # A fault inside the body (disk full, a read-only file, a lock lost) is the
+                # database being unavailable too, not a bug: the caller's "can't reach my
+                # memory" handling applies.
+                await self._rollback()
+                raise StorageUnavailable(str(exc)) from None
+            except BaseException:
+                await self._rollback()
+                raise
+            try:
+                await self._w.execute("COMMIT")
+            except sqlite3.Error as exc:
+                await self._rollback()
+                raise StorageUnavailable(str(exc)) from None
+
+    async def _rollback(self) -> None:
+        """Roll back, if a transaction is still open (SQLite may have ended it already)."""
+        try:
+            if self._w.in_transaction:
+                await self._w.execute("ROLLBACK")
+        except sqlite3.Error:
+            pass
+
+    async def _fetchone(self, sql: str, params: Iterable[Any] = ()) -> Any:
+        if self._closed:
+            raise StorageUnavailable("storage is closed")
+        rows = await self._fetchall(sql, params)
+        return rows[0] if rows else None
+
+    async def _fetchall(self, sql: str, params: Iterable[Any] = ()) -> list[Any]:
+        if self._closed:
+            raise StorageUnavailable("storage is closed")
+        # execute_fetchall reads to the end and closes the cursor, which ends the read
+        # transaction: a half-read cursor kept the reader on an old snapshot, so a handler
+        # could miss a write it had just made (found by bench/updates.py).
+        try:
+            return list(await self._r.execute_fetchall(sql, tuple(params)))
+        except sqlite3.Error as exc:
+            raise StorageUnavailable(str(exc)) from None
+
+    async def checkpoint(self) -> None:
+        """Fold the WAL back into the main file (used by erase, so no old page lingers)."""
+        async with self._lock:
+            await self._w.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+    async def _bump(self, db: aiosqlite.Connection, day: str, name: str, n: int = 1) -> None:
+        await db.execute(
+            "INSERT INTO counters (day, name, n) VALUES (?, ?, ?) "
+            "ON CONFLICT(day, name) DO UPDATE SET n = n + excluded.n",
+            (day, name, n),
+        )
