@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dtm
-import html
 import struct
 import zlib
 from collections.abc import AsyncIterator
@@ -17,8 +16,6 @@ from typing import Any
 
 import aiohttp
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
 from telegram.error import (
@@ -39,9 +36,8 @@ from telegram.ext import (
     MessageHandler,
     filters,
 )
-from telegram.helpers import escape_markdown
 
-from bot.emulator import BotAPIEmulator, EmulatorTimeoutError, format_text, utf16_length
+from bot.emulator import BotAPIEmulator, EmulatorTimeoutError
 
 USER = 42
 App = Application[Any, Any, Any, Any, Any, Any]
@@ -85,17 +81,15 @@ async def ptb(emu: BotAPIEmulator) -> AsyncIterator[Bot]:
 
 async def _start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     assert update.effective_user is not None and update.effective_message is not None
-    name = html.escape(update.effective_user.first_name)
+    name = update.effective_user.first_name
     keyboard = InlineKeyboardMarkup([[InlineKeyboardButton("Next", callback_data="lesson:1")]])
-    await update.effective_message.reply_text(
-        f"Welcome, <b>{name}</b>!", parse_mode=ParseMode.HTML, reply_markup=keyboard
-    )
+    await update.effective_message.reply_text(f"Welcome, {name}!", reply_markup=keyboard)
 
 
 async def _doc(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     assert update.effective_message is not None
     await update.effective_message.reply_document(
-        DOC_BYTES, filename="progress.txt", caption="Your <i>progress</i>", parse_mode="HTML"
+        DOC_BYTES, filename="progress.txt", caption="Your progress"
     )
 
 
@@ -174,10 +168,9 @@ async def test_command_round_trip(emu: BotAPIEmulator, echo_app: App) -> None:
 
     [reply] = await emu.wait_for(chat_id=USER, count=1)
 
-    # What the user reads: tags applied, the name escaped by the bot and shown as typed.
+    # What the user reads: plain text, the name as typed.
     assert reply.text == "Welcome, Sam <3!"
-    assert reply.source_text == "Welcome, <b>Sam &lt;3</b>!"
-    assert reply.entities == ({"type": "bold", "offset": 9, "length": 6},)
+    assert reply.entities == ()
     assert reply.reply_markup == {
         "inline_keyboard": [[{"text": "Next", "callback_data": "lesson:1"}]]
     }
@@ -257,7 +250,7 @@ async def test_send_document_keeps_bytes_and_user_files_download(
     [sent] = await emu.wait_for(chat_id=USER)
     assert sent.document == DOC_BYTES
     assert sent.filename == "progress.txt"
-    assert sent.caption == "Your progress" and sent.source_text == "Your <i>progress</i>"
+    assert sent.caption == "Your progress"
     assert sent.text == ""
     [call] = emu.calls_to("sendDocument")
     assert call.params["document"]["size"] == len(DOC_BYTES)
@@ -283,24 +276,6 @@ async def test_send_photo_keeps_bytes_and_rejects_non_images(emu: BotAPIEmulator
 
 
 # ------------------------------------------------------------------------------ limits
-
-
-async def test_text_limit_counts_utf16_after_parse_mode(emu: BotAPIEmulator, ptb: Bot) -> None:
-    emu.register_user(USER)
-    await ptb.send_message(USER, "x" * 4096)
-    await ptb.send_message(USER, "😀" * 2048)  # 4096 UTF-16 code units
-    await ptb.send_message(USER, "<b>" + "x" * 4096 + "</b>", parse_mode=ParseMode.HTML)
-    for too_long in ("x" * 4097, "😀" * 2049):
-        with pytest.raises(BadRequest, match=r"(?i)message is too long"):
-            await ptb.send_message(USER, too_long)
-    for empty in ("", "  \n "):
-        with pytest.raises(BadRequest, match=r"(?i)message text is empty"):
-            await ptb.send_message(USER, empty)
-    with pytest.raises(BadRequest, match=r"(?i)can't parse entities: can't find end tag"):
-        await ptb.send_message(USER, "<b>unclosed", parse_mode=ParseMode.HTML)
-    with pytest.raises(BadRequest, match=r"(?i)character '.' is reserved"):
-        await ptb.send_message(USER, "Well done.", parse_mode=ParseMode.MARKDOWN_V2)
-    assert len(emu.messages_to(USER)) == 3
 
 
 async def test_callback_data_limit_is_64_bytes(emu: BotAPIEmulator, ptb: Bot) -> None:
@@ -548,45 +523,8 @@ async def test_wait_for_timeout_reports_what_arrived(emu: BotAPIEmulator) -> Non
 # ------------------------------------------------------------------------------ text parsing
 
 
-def test_parse_modes_match_telegram() -> None:
-    assert format_text("<b>bold</b> &amp; <i>it</i>", "HTML") == (
-        "bold & it",
-        [
-            {"type": "bold", "offset": 0, "length": 4},
-            {"type": "italic", "offset": 7, "length": 2},
-        ],
-    )
-    # Offsets are UTF-16 code units: the emoji counts as two.
-    text, entities = format_text("😀 <u>ok</u>", "HTML")
-    assert text == "😀 ok" and entities == [{"type": "underline", "offset": 3, "length": 2}]
-    assert utf16_length("😀 ok") == 5
-    assert format_text('<a href="https://example.org">site</a>', "HTML")[1] == [
-        {"type": "text_link", "offset": 0, "length": 4, "url": "https://example.org"}
-    ]
-    assert format_text("*Well* done\\.", "MarkdownV2") == (
-        "Well done.",
-        [{"type": "bold", "offset": 0, "length": 4}],
-    )
-    assert format_text("_gentle_ `code`", "Markdown")[1] == [
-        {"type": "italic", "offset": 0, "length": 6},
-        {"type": "code", "offset": 7, "length": 4},
-    ]
-    for bad, mode, message in (
-        ("a < b", "HTML", 'Unsupported start tag "" at byte offset 2'),
-        ("<b>x</i>", "HTML", 'Unmatched end tag at byte offset 4, expected "</b>", found "</i>"'),
-        ("<p>x</p>", "HTML", 'Unsupported start tag "p" at byte offset 0'),
-        ("*open", "MarkdownV2", "Can't find end of Bold entity at byte offset 0"),
-        ("1+1=2", "MarkdownV2", "Character '+' is reserved"),
-    ):
-        with pytest.raises(ValueError, match="^" + message.replace("+", r"\+")):
-            format_text(bad, mode)
-
-
-@settings(max_examples=200, deadline=None)
-@given(st.text())
-def test_escaped_text_survives_every_parse_mode(text: str) -> None:
-    """Whatever a user typed, the bot's escaping helpers make Telegram show it unchanged."""
-    expected = text.strip()
-    assert format_text(html.escape(text), "HTML")[0] == expected
-    assert format_text(escape_markdown(text, version=2), "MarkdownV2")[0] == expected
-    assert format_text(text, None) == (expected, [])
+async def test_a_send_with_parse_mode_is_refused_plainly(emu: BotAPIEmulator, ptb: Bot) -> None:
+    """trustbot sends plain text; the emulator keeps no HTML or Markdown parser."""
+    emu.send_message(USER, "hello")  # the chat exists once the user has written
+    with pytest.raises(BadRequest, match="parse_mode"):
+        await ptb.send_message(USER, "<b>bold</b>", parse_mode=ParseMode.HTML)
