@@ -72,7 +72,8 @@ from bot.services import Services
 from bot.storage import Storage
 from content.loader import load_library
 from content.resources import load_resources
-from scheduler.delivery import CHECKIN_PROMPT, Delivery, checkin_markup
+from handlers.reminders import PROMPT_VIEWS
+from scheduler.delivery import Delivery
 from scheduler.pacer import Pacer
 from scheduler.timecalc import next_occurrence
 
@@ -117,6 +118,9 @@ TARGETS = {
 
 
 # --- the synthetic user base ------------------------------------------------------------------
+
+
+PROMPT_TEXT, PROMPT_MARKUP = PROMPT_VIEWS.checkin(slow_notice=False)
 
 
 def zone_of(uid: int) -> int:
@@ -440,7 +444,9 @@ async def measure_ours(n: int, db: Path, emu: dict[str, Any]) -> dict[str, Any]:
         settings=settings, library=library, resources=resources, clock=clock, storage=storage
     )
     pacer = RecordingPacer(vt, settings.send_rate)
-    delivery = Delivery(sender, services, pacer, grace=timedelta(minutes=settings.grace_minutes))
+    delivery = Delivery(
+        sender, services, pacer, views=PROMPT_VIEWS, grace=timedelta(minutes=settings.grace_minutes)
+    )
     first = await delivery.tick()
     t2 = time.perf_counter()
     assert first.claimed == 0, first
@@ -556,7 +562,7 @@ async def measure_baseline(n: int, emu: dict[str, Any]) -> dict[str, Any]:
             state["late_over_1s"] += 1  # APScheduler's default misfire_grace_time would drop it
         await pacer.send(
             chat_id,
-            lambda: sender.send_message(chat_id, CHECKIN_PROMPT, reply_markup=checkin_markup()),
+            lambda: sender.send_message(chat_id, PROMPT_TEXT, reply_markup=PROMPT_MARKUP),
         )
         state["done"] += 1
         if state["done"] == due_total:
@@ -640,7 +646,7 @@ async def measure_send_only(count: int, emu: dict[str, Any]) -> dict[str, Any]:
     async def one(chat_id: int) -> None:
         await pacer.send(
             chat_id,
-            lambda: sender.send_message(chat_id, CHECKIN_PROMPT, reply_markup=checkin_markup()),
+            lambda: sender.send_message(chat_id, PROMPT_TEXT, reply_markup=PROMPT_MARKUP),
         )
 
     gc.collect()

@@ -22,6 +22,7 @@ from telegram.ext import (
     CallbackQueryHandler,
     ChatMemberHandler,
     CommandHandler,
+    ContextTypes,
     MessageHandler,
     TypeHandler,
     filters,
@@ -38,15 +39,30 @@ from bot.transport import AiohttpRequest
 from bot.triage import model as triage_model
 from content.loader import Library, load_library
 from content.resources import Resources, load_resources
-from handlers import checkin, lessons, meditate, onboarding, privacy, progress, router
-from handlers import help as help_handlers
+from handlers import reminders, router
 from handlers import safety as safety_handlers
-from handlers import settings as settings_handlers
+from handlers.common import Context, flow_key
+from handlers.registry import features
 
 log = logging.getLogger(__name__)
 
-# Commands that must answer even when nothing else works.
-ALWAYS = {"sos": help_handlers.sos, "help": help_handlers.help_command}
+
+class TrustApplication(Application):  # type: ignore[type-arg]
+    """PTB's Application, with each person's flow state loaded once before an update's
+    handlers run and saved once after (the per-user processor keeps one person's updates in
+    order, so two updates never share a flow at once)."""
+
+    async def process_update(self, update: object) -> None:
+        person = flow_key(update)
+        if person is None:
+            await super().process_update(update)
+            return
+        services: Services = self.bot_data["services"]
+        await services.load_flow(person)
+        try:
+            await super().process_update(update)
+        finally:
+            await services.save_flow(person)
 
 
 def build_application(
@@ -70,11 +86,10 @@ def build_application(
         resources=resources or load_resources(),
         clock=clock,
     )
-    builder = ApplicationBuilder()
-    if application_class is not None:
-        builder = builder.application_class(application_class)
+    builder = ApplicationBuilder().application_class(application_class or TrustApplication)
     app = (
         builder.token(token)
+        .context_types(ContextTypes(context=Context))
         .base_url(settings.api_base_url)
         .base_file_url(settings.file_base_url)
         # No overall 30/s cap on replies (it capped a rush at 25 updates/s in bench/updates.py):
@@ -94,6 +109,9 @@ def build_application(
 
 
 def register_handlers(app: Application) -> None:  # type: ignore[type-arg]
+    """Every feature's commands, buttons and text steps (handlers/registry.py), in the groups
+    the module docstring lists."""
+    table = features()
     app.add_handler(TypeHandler(Update, router.private_only), group=-2)
     app.add_handler(
         MessageHandler(
@@ -101,31 +119,14 @@ def register_handlers(app: Application) -> None:  # type: ignore[type-arg]
         ),
         group=-1,
     )
-
-    crisis_commands = filters.Regex(rf"^/({'|'.join(ALWAYS)})(@\w+)?(\s|$)")
+    always = filters.Regex(rf"^/({'|'.join(table.always)})(@\w+)?(\s|$)")
     app.add_handler(
-        MessageHandler(filters.COMMAND & ~crisis_commands, router.command_ends_question),
-        group=-1,
+        MessageHandler(filters.COMMAND & ~always, router.command_ends_question), group=-1
     )
 
-    for name, fn in ALWAYS.items():
+    for name, fn in table.always.items():
         app.add_handler(CommandHandler(name, fn))
-    commands = {
-        "start": onboarding.start,
-        "lesson": lessons.lesson_command,
-        "checkin": checkin.checkin_command,
-        "meditate": meditate.meditate_command,
-        "settings": settings_handlers.settings_command,
-        "pause": settings_handlers.pause_command,
-        "resume": settings_handlers.resume_command,
-        "safetyplan": safety_handlers.safetyplan_command,
-        "privacy": privacy.privacy_command,
-        "export": privacy.export_command,
-        "delete": privacy.delete_command,
-        "progress": progress.progress_command,
-        "stats": progress.stats_command,
-    }
-    for name, fn in commands.items():
+    for name, fn in table.commands.items():
         app.add_handler(CommandHandler(name, fn, filters=filters.UpdateType.MESSAGE))
     app.add_handler(CallbackQueryHandler(router.on_button))
     app.add_handler(ChatMemberHandler(router.on_my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER))
@@ -135,7 +136,7 @@ def register_handlers(app: Application) -> None:  # type: ignore[type-arg]
 
     app.add_handler(MessageHandler(filters.UpdateType.EDITED_MESSAGE, router.on_edited), group=1)
     # Group 1 sees every command too, so "unknown" means: not one of ours.
-    known = "|".join([*ALWAYS, *commands])
+    known = "|".join([*table.always, *table.commands])
     ours = filters.Regex(rf"^/({known})(@\w+)?(\s|$)")
     app.add_handler(
         MessageHandler(
@@ -173,7 +174,7 @@ async def _post_init(app: Application) -> None:  # type: ignore[type-arg]
     if app.bot_data.get("with_scheduler") and app.job_queue is not None:
         from scheduler.delivery import install
 
-        await install(app, services)
+        await install(app, services, reminders.PROMPT_VIEWS)
     # Everything loaded so far (content, matplotlib, PTB) lives for the whole run: move it out
     # of the collector's sight, so full collections stop stalling the loop (77 -> 35 ms worst
     # stall measured in bench/fanout.py).

@@ -14,28 +14,17 @@ VERSION = "v1"
 MAX_BYTES = 64
 _ARG = re.compile(r"^[A-Za-z0-9_\-.+/]{0,40}$")
 
-# action -> (min args, max args)
-ACTIONS: dict[str, tuple[int, int]] = {
-    "consent": (1, 1),  # reminders | progress | journal | done
-    "age": (1, 1),  # ok | young
-    "time": (1, 1),  # HH.MM | skip | type
-    "tzok": (1, 1),  # yes | no
-    "country": (1, 1),  # ISO code | other | skip
-    "mood": (1, 2),  # 1..5 [, source]
-    "note": (1, 1),  # skip
-    "lesson": (1, 2),  # next | reflect | pick | open <lesson id> | done <lesson id>
-    "step": (1, 1),  # track id
-    "med": (1, 3),  # menu | start <id> | next <id> <step> | done <id>
-    "safe": (1, 1),  # ok | more
-    "sq": (1, 1),  # safety question answer: yes | no | unsure
-    "ground": (1, 1),  # start
-    "plan": (1, 2),  # start | skip <n> | pin
-    "set": (1, 2),  # settings menu entries
-    "snooze": (1, 1),  # checkin | meditation
-    "del": (1, 1),  # yes | no
-    "priv": (1, 1),  # toggles in /privacy
-    "weekly": (1, 1),
-}
+# action -> (min args, max args). Each feature module declares the actions it answers (see
+# handlers/registry.py), so the protocol lives beside the code that handles it.
+ACTIONS: dict[str, tuple[int, int]] = {}
+
+
+def define(action: str, min_args: int, max_args: int) -> None:
+    """Declare a callback action; declaring one twice differently is a bug."""
+    if not _ARG.match(action) or ":" in action:
+        raise ValueError(f"bad callback action name {action!r}")
+    if ACTIONS.setdefault(action, (min_args, max_args)) != (min_args, max_args):
+        raise ValueError(f"callback action {action!r} declared twice differently")
 
 
 @dataclass(frozen=True)

@@ -107,6 +107,16 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE schedules ADD COLUMN send_started_at INTEGER;
     """,
+    # 7: where each person is in a conversation (bot/flow.py), sealed like the journal, so a
+    # restart or another replica carries on where it was.
+    """
+    CREATE TABLE flows (
+        user_id    INTEGER PRIMARY KEY,
+        state      BLOB NOT NULL,
+        updated_at INTEGER NOT NULL
+    );
+    CREATE INDEX flows_updated ON flows(updated_at);
+    """,
 )
 
 LATEST = len(MIGRATIONS)

@@ -6,17 +6,24 @@ database could not be opened: crisis help still works then.
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
 from bot.config import Settings
+from bot.flow import Flow, FlowCache, dump
 from bot.storage import Storage, StorageUnavailable, User
 from content.loader import Library
 from content.resources import Country, Resources
 
 Clock = Callable[[], datetime]
+log = logging.getLogger(__name__)
+# A slow database must not hold up an update (least of all /sos): after this long the
+# conversation goes on from memory.
+FLOW_LOAD_TIMEOUT = 1.0
 
 
 def system_clock() -> datetime:
@@ -33,6 +40,8 @@ class Services:
     # Users whose group chats were already told "private chats only" (answer once).
     told_groups: set[int] = field(default_factory=set)
     extras: dict[str, Any] = field(default_factory=dict)
+    # Recently active people's conversation state (bounded); the database holds the record.
+    flows: FlowCache = field(default_factory=FlowCache)
 
     def now(self) -> datetime:
         return self.clock()
@@ -56,3 +65,42 @@ class Services:
 
     def country(self, code: str | None) -> Country | None:
         return self.resources.country(code)
+
+    # ----------------------------------------------------------------- conversation state
+    async def load_flow(self, user_id: int) -> Flow:
+        """Before an update's handlers run: the stored flow, or the cached one if the database
+        is down (the conversation then goes on in memory)."""
+        if self.storage is not None:
+            try:
+                stored = await asyncio.wait_for(self.storage.get_flow(user_id), FLOW_LOAD_TIMEOUT)
+                return self.flows.merge_stored(user_id, stored)
+            except (StorageUnavailable, TimeoutError):
+                log.warning("conversation state not loaded: database unavailable")
+        flow = self.flows.get(user_id)
+        if flow is None:
+            flow = Flow()
+            self.flows.put(user_id, flow, None)
+        return flow
+
+    def flow(self, user_id: int) -> Flow:
+        """The flow loaded for this update (a fresh one if, unusually, none was loaded)."""
+        flow = self.flows.get(user_id)
+        if flow is None:
+            flow = Flow()
+            self.flows.put(user_id, flow, None)
+        return flow
+
+    async def save_flow(self, user_id: int) -> None:
+        """After an update's handlers ran: store the flow if it changed (one write at most)."""
+        flow = self.flows.get(user_id)
+        if flow is None or self.storage is None:
+            return
+        stored = dump(flow)
+        if stored == self.flows.saved_form(user_id):
+            return
+        try:
+            await self.storage.save_flow(user_id, stored, self.now_s())
+        except StorageUnavailable:
+            log.warning("conversation state not saved: database unavailable")
+            return
+        self.flows.mark_saved(user_id, stored)

@@ -129,6 +129,16 @@ HELP_PRO = (
 )
 
 MOOD_QUESTION = "How are you feeling right now?"
+# Scheduled prompts (sent by the scheduler with the buttons handlers/reminders.py owns).
+CHECKIN_PROMPT = "Good to see you. 🌿 How are you feeling today?"
+SLOW_NOTICE = (
+    "(I've noticed the last few check-ins went unanswered, and that's completely okay. "
+    "I'll check in every other day for now; answering any time brings back the daily rhythm.)"
+)
+MEDITATION_PROMPT = "A small pause for you, if you'd like one: {title}, about {minutes} minutes."
+MEDITATION_START = "Start ▶"
+REMIND_LATER = "Remind me in an hour"
+SNOOZED = "Of course. I'll ask again in an hour. 🌿"
 MOOD_LABELS = {1: "1 😞 Very low", 2: "2 🙁 Low", 3: "3 😐 Okay", 4: "4 🙂 Good", 5: "5 😄 Great"}
 MOOD_THANKS = {
     1: "Thank you for telling me. That sounds really hard.",

@@ -17,10 +17,9 @@ from handlers.common import (
     local_now,
     reply,
     services,
-    set_waiting,
-    user_state,
 )
 from handlers.help import count
+from handlers.registry import Action, Feature, TextStep
 from handlers.safety import maybe_mood_concern
 
 # A mood keyboard may come from /checkin ("c") or from a scheduled prompt ("p").
@@ -37,7 +36,7 @@ def mood_rows(source: str = "c") -> list[list[Button]]:
 
 
 async def checkin_command(update: Update, context: Context) -> None:
-    set_waiting(context, None)
+    context.flow.wait_for(None)
     await reply(update, texts.MOOD_QUESTION, mood_rows("c"))
 
 
@@ -48,8 +47,8 @@ async def on_mood(update: Update, context: Context, cb: Callback) -> None:
         return
     mood = int(cb.arg(0))
     message = update.effective_message
-    state = user_state(context)
-    answered: list[int] = state.setdefault("moods_answered", [])
+    flow = context.flow
+    answered = flow.moods_answered
     if message is not None and message.message_id in answered:
         return  # a double tap on the same keyboard: the first tap already counted
     user = update.effective_user
@@ -63,10 +62,10 @@ async def on_mood(update: Update, context: Context, cb: Callback) -> None:
     if stored is not None and stored.consent_progress:
         await svc.db().record_checkin(user.id, mood, int(now.timestamp()), local_day)
         moods = await svc.db().recent_moods(user.id)
-        state["recent_moods"] = moods
+        flow.recent_moods = moods
     else:
-        moods = (mood, *state.get("recent_moods", ()))[:5]
-        state["recent_moods"] = moods
+        moods = (mood, *flow.recent_moods)[:5]
+        flow.recent_moods = moods
         if stored is not None:
             parts.append(texts.CHECKIN_NOT_STORED)
     # Only now is the keyboard used up: if storing failed above, the same buttons still work.
@@ -81,24 +80,34 @@ async def on_mood(update: Update, context: Context, cb: Callback) -> None:
     await reply(update, "\n".join(parts))
     if await maybe_mood_concern(update, context, moods):
         return
-    set_waiting(context, "note")
+    context.flow.wait_for("note")
     await reply(update, texts.NOTE_QUESTION, [[button(texts.NOTE_SKIP, "note", "skip")]])
 
 
 async def on_note_skip(update: Update, context: Context, cb: Callback) -> None:
-    if user_state(context).get("await") != "note":
+    if context.flow.awaiting != "note":
         return  # a second tap, or the note was already written
-    set_waiting(context, None)
+    context.flow.wait_for(None)
     await reply(update, texts.NOTE_SKIPPED)
 
 
 async def on_note_text(update: Update, context: Context, text: str) -> str:
     """Keep the note if the journal is on. Returns the reply to send."""
     svc = services(context)
-    set_waiting(context, None)
+    context.flow.wait_for(None)
     user = update.effective_user
     stored = await svc.user_or_none(user.id) if user else None
     if stored is not None and stored.consent_journal:
         await svc.db().add_journal(stored.user_id, "checkin", text, svc.now_s())
         return texts.NOTE_SAVED
     return texts.NOTE_NOT_SAVED
+
+
+FEATURE = Feature(
+    commands={"checkin": checkin_command},
+    buttons={
+        "mood": Action(on_mood, 1, 2),  # 1..5 [, source: c = /checkin, p = a prompt]
+        "note": Action(on_note_skip),  # skip
+    },
+    text_steps={"note": TextStep(on_note_text, also_when_worried=True)},
+)

@@ -1,4 +1,4 @@
-"""Small helpers every handler module shares: services, replies, keyboards, per-user state."""
+"""What every handler module shares: the typed context, services, replies and keyboards."""
 
 from __future__ import annotations
 
@@ -8,20 +8,60 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
-from telegram.ext import ContextTypes
+from telegram.ext import CallbackContext, ExtBot
 
 from bot.callbacks import encode
+from bot.flow import Flow
 from bot.services import Services
+from bot.triage import TriageResult
 from scheduler.timecalc import parse_time_of_day
 
-Context = ContextTypes.DEFAULT_TYPE
+
+class Context(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
+    """The per-update context every handler receives: PTB's, plus the person's flow state.
+
+    The flow is loaded once before the handlers run and saved once after
+    (`bot.app.TrustApplication`); handlers read and change `context.flow` and never touch
+    `user_data`, which PTB would keep for every person forever."""
+
+    person_id: int | None = None
+    # This update's triage result, once the gate (group -1) has run on its text.
+    triage: TriageResult | None = None
+
+    @classmethod
+    def from_update(cls, update: object, application: Any) -> Context:
+        context = super().from_update(update, application)
+        context.person_id = flow_key(update)
+        return context
+
+    @property
+    def services(self) -> Services:
+        svc = self.application.bot_data["services"]
+        assert isinstance(svc, Services)
+        return svc
+
+    @property
+    def flow(self) -> Flow:
+        if self.person_id is None:
+            return Flow()  # not a private chat with a person: nothing to remember
+        return self.services.flow(self.person_id)
+
+
+def flow_key(update: object) -> int | None:
+    """Whose flow an update belongs to: the person, in a private chat only."""
+    if not isinstance(update, Update) or update.effective_user is None:
+        return None
+    chat = update.effective_chat
+    if chat is not None and chat.type != "private":
+        return None
+    return update.effective_user.id
+
+
 Button = tuple[str, str]  # (label, callback data)
 
 
 def services(context: Context) -> Services:
-    svc = context.application.bot_data["services"]
-    assert isinstance(svc, Services)
-    return svc
+    return context.services
 
 
 def keyboard(rows: Sequence[Sequence[Button]]) -> InlineKeyboardMarkup:
@@ -87,21 +127,6 @@ async def reply(
     return await chat.send_message(chunks[-1], reply_markup=markup)
 
 
-def user_state(context: Context) -> dict[str, Any]:
-    """In-memory, per-user conversation state (what we are waiting for). Never persisted."""
-    data = context.user_data
-    assert data is not None
-    return data
-
-
-def set_waiting(context: Context, what: str | None, **extra: Any) -> None:
-    """What free text means next. None is remembered too: "nothing", which is different from
-    "unknown" (no key, e.g. after a restart, when the stored onboarding step is used)."""
-    state = user_state(context)
-    state["await"] = what
-    state["await_extra"] = extra if what is not None else {}
-
-
 def local_now(now: datetime, tz: str | None) -> datetime:
     try:
         return now.astimezone(ZoneInfo(tz or "UTC"))
@@ -110,5 +135,5 @@ def local_now(now: datetime, tz: str | None) -> datetime:
 
 
 def remember_country(context: Context, country: str | None) -> None:
-    """Cache the country in memory so /sos shows local lines even with the database down."""
-    user_state(context)["country"] = country
+    """Keep the country in the flow so /sos shows local lines even with the database down."""
+    context.flow.country = country

@@ -10,7 +10,8 @@ from telegram import Update
 from bot import safety, texts
 from bot.storage import StorageUnavailable
 from content.resources import Country
-from handlers.common import Context, button, reply, services, user_state
+from handlers.common import Context, button, reply, services
+from handlers.registry import Feature
 
 log = logging.getLogger(__name__)
 
@@ -20,9 +21,9 @@ COUNTRY_LOOKUP_TIMEOUT = 1.0
 
 async def country_for(update: Update, context: Context) -> Country | None:
     svc = services(context)
-    state = user_state(context)
-    if "country" in state:
-        return svc.country(state["country"])
+    flow = context.flow
+    if flow.country is not None:
+        return svc.country(flow.country)
     user = update.effective_user
     if user is None or svc.storage is None:
         return None
@@ -33,7 +34,7 @@ async def country_for(update: Update, context: Context) -> Country | None:
         return None
     if stored is None:
         return None
-    state["country"] = stored.country
+    flow.country = stored.country
     return svc.country(stored.country)
 
 
@@ -89,3 +90,7 @@ async def count(context: Context, name: str) -> None:
         await svc.storage.count_event(name, svc.now_s())
     except StorageUnavailable:
         pass
+
+
+# Commands that must answer even when nothing else works.
+FEATURE = Feature(commands={"sos": sos, "help": help_command}, always=True)

@@ -8,7 +8,8 @@ from bot import texts
 from bot.callbacks import Callback
 from bot.storage import StorageUnavailable
 from content.loader import Lesson, Library, Track, lesson_text
-from handlers.common import Button, Context, button, reply, services, set_waiting
+from handlers.common import Button, Context, button, reply, services
+from handlers.registry import Action, Feature, TextStep
 
 
 def header(library: Library, track: Track) -> str:
@@ -96,19 +97,31 @@ async def on_lesson(update: Update, context: Context, cb: Callback) -> None:
             return
         await show_lesson(update, context, nxt)
     elif action == "reflect":
-        set_waiting(context, "reflect", lesson_id=lesson.id)
+        context.flow.wait_for("reflect", lesson_id=lesson.id)
         await reply(update, texts.REFLECT_PROMPT.format(question=lesson.reflect))
     else:
         await reply(update, texts.STALE_BUTTON)
 
 
-async def on_reflection_text(update: Update, context: Context, text: str, lesson_id: str) -> str:
+async def on_reflection_text(update: Update, context: Context, text: str) -> str:
     """Keep a reflection if the journal is on. Returns the reply to send."""
     svc = services(context)
     user = update.effective_user
-    set_waiting(context, None)
+    lesson_id = str(context.flow.extra.get("lesson_id", ""))
+    context.flow.wait_for(None)
     stored = await svc.user_or_none(user.id) if user else None
     if stored is not None and stored.consent_journal:
         await svc.db().add_journal(stored.user_id, "reflection", text, svc.now_s(), ref=lesson_id)
         return texts.REFLECT_SAVED
     return texts.REFLECT_NOT_SAVED
+
+
+FEATURE = Feature(
+    commands={"lesson": lesson_command},
+    buttons={
+        # next | reflect | pick | open <lesson id> | done <lesson id>
+        "lesson": Action(on_lesson, 1, 2),
+        "step": Action(on_step),  # track id
+    },
+    text_steps={"reflect": TextStep(on_reflection_text, also_when_worried=True)},
+)

@@ -9,6 +9,7 @@ from bot import texts
 from bot.callbacks import Callback
 from content.loader import meditation_step_text
 from handlers.common import Context, button, keyboard, reply, services
+from handlers.registry import Action, Feature
 
 
 async def meditate_command(update: Update, context: Context) -> None:
@@ -61,3 +62,10 @@ async def on_med(update: Update, context: Context, cb: Callback) -> None:
         if "not modified" not in str(exc).lower():
             raise
         # A double tap on Next: the step is already on screen.
+
+
+FEATURE = Feature(
+    commands={"meditate": meditate_command},
+    # menu | start <id> | next <id> <step> | done <id>; "next" edits in place, so repeats count
+    buttons={"med": Action(on_med, 1, 3, repeatable=True)},
+)

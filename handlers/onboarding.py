@@ -23,11 +23,10 @@ from handlers.common import (
     remember_country,
     reply,
     services,
-    set_waiting,
     time_button,
     time_from_button,
-    user_state,
 )
+from handlers.registry import Action, Feature, TextStep
 from scheduler.planning import reschedule_user, set_daily
 from scheduler.timecalc import (
     format_time,
@@ -43,7 +42,7 @@ async def start(update: Update, context: Context) -> None:
     svc = services(context)
     tg_user, chat = update.effective_user, update.effective_chat
     assert tg_user is not None and chat is not None
-    set_waiting(context, None)
+    context.flow.wait_for(None)
     user = await svc.db().ensure_user(tg_user.id, chat.id, svc.now_s())
     remember_country(context, user.country)
     if user.onboarding == "done":
@@ -96,7 +95,7 @@ async def on_age(update: Update, context: Context, cb: Callback) -> None:
     if cb.arg(0) == "young":
         # Nothing is kept about a younger user: the row made at /start goes too.
         await svc.db().erase_user(user_id)
-        country = svc.country(user_state(context).get("country"))
+        country = svc.country(context.flow.country)
         await reply(
             update,
             texts.TOO_YOUNG.format(
@@ -161,7 +160,7 @@ async def _step(update: Update, context: Context, step: str) -> None:
 
 async def ask_time(update: Update, context: Context) -> None:
     await _step(update, context, "time")
-    set_waiting(context, "time")
+    context.flow.wait_for("time")
     rows = [
         [time_button(t, "time") for t in COMMON_TIMES[:4]],
         [time_button(t, "time") for t in COMMON_TIMES[4:]],
@@ -172,7 +171,7 @@ async def ask_time(update: Update, context: Context) -> None:
 
 async def on_time_button(update: Update, context: Context, cb: Callback) -> None:
     if cb.arg(0) == "type":
-        set_waiting(context, "time")
+        context.flow.wait_for("time")
         await reply(update, texts.TIME_QUESTION)
         return
     chosen = time_from_button(cb.arg(0))
@@ -203,7 +202,7 @@ async def set_checkin_time(update: Update, context: Context, chosen: time) -> No
     existing = {s.kind: s for s in await svc.db().schedules(user_id)}
     days = existing["checkin"].days if "checkin" in existing else 127
     await set_daily(svc.db(), user_id, "checkin", format_time(chosen), days, svc.now())
-    set_waiting(context, None)
+    context.flow.wait_for(None)
     if user.onboarding != "done":
         await reply(update, f"Lovely: {format_time(chosen)} it is.")
         await ask_timezone(update, context)
@@ -213,7 +212,7 @@ async def set_checkin_time(update: Update, context: Context, chosen: time) -> No
 
 async def ask_timezone(update: Update, context: Context) -> None:
     await _step(update, context, "tz")
-    set_waiting(context, "tz")
+    context.flow.wait_for("tz")
     await reply(update, texts.TZ_QUESTION)
 
 
@@ -227,7 +226,7 @@ async def on_tz_text(update: Update, context: Context, text: str) -> None:
             texts.TZ_SUGGEST.format(options=", ".join(options)) if options else texts.TZ_NOT_FOUND,
         )
         return
-    user_state(context)["pending_tz"] = zone
+    context.flow.pending_tz = zone
     clock = local_now(svc.now(), zone).strftime("%H:%M")
     await reply(
         update,
@@ -238,16 +237,15 @@ async def on_tz_text(update: Update, context: Context, text: str) -> None:
 
 async def on_tz_confirm(update: Update, context: Context, cb: Callback) -> None:
     svc = services(context)
-    state = user_state(context)
-    zone = state.get("pending_tz")
+    zone = context.flow.pending_tz
     if cb.arg(0) != "yes" or not zone:
-        set_waiting(context, "tz")
+        context.flow.wait_for("tz")
         await reply(update, texts.TZ_QUESTION)
         return
     user_id = update.effective_user.id  # type: ignore[union-attr]
     await svc.db().update_user(user_id, tz=zone)
-    state.pop("pending_tz", None)
-    set_waiting(context, None)
+    context.flow.pending_tz = None
+    context.flow.wait_for(None)
     await reschedule_user(svc.db(), user_id, svc.now())
     user = await svc.db().get_user(user_id)
     if user is not None and user.onboarding != "done":
@@ -259,7 +257,7 @@ async def on_tz_confirm(update: Update, context: Context, cb: Callback) -> None:
 async def ask_country(update: Update, context: Context) -> None:
     svc = services(context)
     await _step(update, context, "country")
-    set_waiting(context, "country")
+    context.flow.wait_for("country")
     codes = [c for c in COMMON_COUNTRIES if svc.country(c)]
     rows: list[list[Button]] = []
     for i in range(0, len(codes), 3):
@@ -274,11 +272,11 @@ async def ask_country(update: Update, context: Context) -> None:
 async def on_country_button(update: Update, context: Context, cb: Callback) -> None:
     choice = cb.arg(0)
     if choice == "other":
-        set_waiting(context, "country")
+        context.flow.wait_for("country")
         await reply(update, texts.COUNTRY_TYPE)
         return
     if choice == "skip":
-        set_waiting(context, None)
+        context.flow.wait_for(None)
         await finish(update, context)
         return
     await set_country(update, context, choice)
@@ -288,7 +286,7 @@ async def on_country_text(update: Update, context: Context, text: str) -> None:
     svc = services(context)
     country = svc.resources.search(text)
     if country is None:
-        set_waiting(context, None)
+        context.flow.wait_for(None)
         await reply(update, texts.COUNTRY_UNKNOWN)
         await finish(update, context)
         return
@@ -304,7 +302,7 @@ async def set_country(update: Update, context: Context, code: str) -> None:
     user_id = update.effective_user.id  # type: ignore[union-attr]
     await svc.db().update_user(user_id, country=country.code)
     remember_country(context, country.code)
-    set_waiting(context, None)
+    context.flow.wait_for(None)
     await reply(update, texts.COUNTRY_SET.format(country=country.name))
     await finish(update, context)
 
@@ -319,4 +317,18 @@ async def finish(update: Update, context: Context) -> None:
     await reply(update, texts.ONBOARDED)
 
 
-TEXT_STEPS = {"time": on_time_text, "tz": on_tz_text, "country": on_country_text}
+FEATURE = Feature(
+    commands={"start": start},
+    buttons={
+        "age": Action(on_age),  # ok | young
+        "consent": Action(on_consent, repeatable=True),  # reminders | progress | journal | done
+        "time": Action(on_time_button),  # HH.MM | skip | type
+        "tzok": Action(on_tz_confirm),  # yes | no
+        "country": Action(on_country_button),  # ISO code | other | skip
+    },
+    text_steps={
+        "time": TextStep(on_time_text),
+        "tz": TextStep(on_tz_text),
+        "country": TextStep(on_country_text),
+    },
+)

@@ -19,9 +19,8 @@ from handlers.common import (
     keyboard,
     reply,
     services,
-    set_waiting,
-    user_state,
 )
+from handlers.registry import Action, Feature
 
 WHAT = {
     "reminders": "your check-in time, time zone and days, and a record of each prompt sent",
@@ -184,7 +183,7 @@ DELETE_CONFIRM_SECONDS = 600
 
 
 async def delete_command(update: Update, context: Context) -> None:
-    user_state(context)["delete_asked_at"] = services(context).now_s()
+    context.flow.delete_asked_at = services(context).now_s()
     await reply(
         update,
         "This erases everything I keep about you: settings, reminders, moods, lessons and "
@@ -200,16 +199,25 @@ async def on_delete(update: Update, context: Context, cb: Callback) -> None:
     if cb.arg(0) != "yes":
         await reply(update, "Okay, nothing was deleted.")
         return
-    asked = user_state(context).pop("delete_asked_at", None)
+    asked = context.flow.delete_asked_at
+    context.flow.delete_asked_at = None
     if asked is None or svc.now_s() - asked > DELETE_CONFIRM_SECONDS:
         # An old confirmation button: ask again rather than erase on a stale tap.
         await delete_command(update, context)
         return
     await svc.db().erase_user(tg_user.id)
-    user_state(context).clear()
-    set_waiting(context, None)
+    context.flow.reset()
     await reply(
         update,
         "Done. I've erased everything I kept about you, and reminders have stopped. "
         "If you'd ever like to start again, just send /start. /sos works any time.",
     )
+
+
+FEATURE = Feature(
+    commands={"privacy": privacy_command, "export": export_command, "delete": delete_command},
+    buttons={
+        "priv": Action(on_priv),  # a consent to toggle in /privacy
+        "del": Action(on_delete),  # yes | no
+    },
+)

@@ -10,6 +10,7 @@ from bot import texts
 from bot.charts import mood_chart_png
 from bot.progress import lessons_per_step, progress_bar, streak
 from handlers.common import Context, local_now, reply, services
+from handlers.registry import Feature
 
 
 async def progress_command(update: Update, context: Context) -> None:
@@ -78,3 +79,6 @@ async def stats_command(update: Update, context: Context) -> None:
         + (", ".join(f"{w}: {n}" for w, n in sorted(weeks.items())[-4:]) or "none"),
     ]
     await reply(update, "\n".join(lines))
+
+
+FEATURE = Feature(commands={"progress": progress_command, "stats": stats_command})

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Awaitable, Callable
 
 from telegram import ChatMember, Update
 from telegram.constants import ChatType
@@ -17,40 +16,17 @@ from telegram.error import TelegramError
 from telegram.ext import ApplicationHandlerStop
 
 from bot import texts
-from bot.callbacks import Callback, parse
+from bot.callbacks import parse
 from bot.storage import StorageUnavailable
 from bot.triage import Level
-from handlers import checkin, lessons, meditate, onboarding, privacy, reminders, safety, settings
-from handlers.common import Context, reply, services, set_waiting, user_state
+from handlers import onboarding, safety
+from handlers.common import Context, reply, services
+from handlers.registry import features
 
 log = logging.getLogger(__name__)
 
-CallbackHandlerFn = Callable[[Update, Context, Callback], Awaitable[None]]
-
-ROUTES: dict[str, CallbackHandlerFn] = {
-    "age": onboarding.on_age,
-    "consent": onboarding.on_consent,
-    "time": onboarding.on_time_button,
-    "tzok": onboarding.on_tz_confirm,
-    "country": onboarding.on_country_button,
-    "mood": checkin.on_mood,
-    "note": checkin.on_note_skip,
-    "lesson": lessons.on_lesson,
-    "step": lessons.on_step,
-    "med": meditate.on_med,
-    "safe": safety.on_safe,
-    "sq": safety.on_sq,
-    "ground": safety.on_ground,
-    "plan": safety.on_plan,
-    "set": settings.on_set,
-    "snooze": reminders.on_snooze,
-    "priv": privacy.on_priv,
-    "del": privacy.on_delete,
-}
-
-# Actions whose second identical press is a real choice (toggles, step-by-step navigation
-# that edits in place); every other action ignores a repeat press within DOUBLE_TAP_SECONDS.
-REPEATABLE = {"consent", "med"}
+# A repeat press of the same button within this window is a double tap (unless the action is
+# declared repeatable): it is answered "Already done" and not run twice.
 DOUBLE_TAP_SECONDS = 30.0
 
 
@@ -59,24 +35,24 @@ async def on_button(update: Update, context: Context) -> None:
     if query is None:
         return
     cb = parse(query.data)
-    fn = ROUTES.get(cb.action) if cb else None
-    if cb is None or fn is None:
+    route = features().buttons.get(cb.action) if cb else None
+    if cb is None or route is None:
         await query.answer(texts.STALE_BUTTON[:200])
         return
     key = (getattr(query.message, "message_id", None), query.data or "")
     recent = _recent_presses(context)
-    if cb.action not in REPEATABLE and key in recent:
+    if not route.repeatable and key in recent:
         await query.answer("Already done 👍")
         return
     await query.answer()
-    await fn(update, context, cb)
+    await route.fn(update, context, cb)
     # Remembered only once handled: a press that failed (say, the database was busy) can be
     # tried again at once.
     recent[key] = time.monotonic()
 
 
 def _recent_presses(context: Context) -> dict[tuple[int | None, str], float]:
-    recent: dict[tuple[int | None, str], float] = user_state(context).setdefault("presses", {})
+    recent = context.flow.presses
     now = time.monotonic()
     for key in [k for k, at in recent.items() if now - at > DOUBLE_TAP_SECONDS]:
         del recent[key]
@@ -91,37 +67,30 @@ async def on_text(update: Update, context: Context) -> None:
     text = message.text
     result = safety.triage_of(update, context)
     level = result.level if result else Level.NONE
-    state = user_state(context)
-    waiting = state.get("await")
-    extra = state.get("await_extra", {})
+    flow = context.flow
+    waiting = flow.awaiting
     svc = services(context)
     user = update.effective_user
     stored = await svc.user_or_none(user.id) if user else None
-    if "await" not in state and stored is not None and stored.onboarding in onboarding.TEXT_STEPS:
-        # After a restart the in-memory state is gone: the stored step says where we were.
+    unknown = not flow.awaiting_known
+    if unknown and stored is not None and stored.onboarding in onboarding.FEATURE.text_steps:
+        # Nothing stored about the conversation (e.g. state from before an upgrade): the
+        # stored onboarding step says where we were.
         waiting = stored.onboarding
-    if waiting == "note":
-        answer = await checkin.on_note_text(update, context, text)
-        if level is Level.NONE:
-            await reply(update, answer)
-        return
-    if waiting == "reflect":
-        answer = await lessons.on_reflection_text(update, context, text, extra.get("lesson_id", ""))
-        if level is Level.NONE:
+    step = features().text_steps.get(waiting or "")
+    if step is not None and step.also_when_worried:
+        answer = await step.fn(update, context, text)
+        if answer and level is Level.NONE:
             await reply(update, answer)
         return
     if level is not Level.NONE:
         return  # the crisis or concern answer was the reply
     if await safety.answered_safety_question_no(update, context, text):
         return
-    if waiting == "plan":
-        await safety.plan_answer(update, context, text)
-        return
-    step = onboarding.TEXT_STEPS.get(waiting or "") or settings.SETTINGS_TEXT_STEPS.get(
-        waiting or ""
-    )
     if step is not None:
-        await step(update, context, text)
+        answer = await step.fn(update, context, text)
+        if answer:
+            await reply(update, answer)
         return
     hint = ""
     if stored is not None and stored.onboarding != "done":
@@ -133,7 +102,7 @@ async def command_ends_question(update: Update, context: Context) -> None:
     """A new command means the person moved on: free text no longer answers the last question.
 
     (Registered for every command but /sos and /help, which must not lose anyone's place.)"""
-    set_waiting(context, None)
+    context.flow.wait_for(None)
 
 
 async def on_non_text(update: Update, context: Context) -> None:
@@ -186,7 +155,7 @@ async def on_my_chat_member(update: Update, context: Context) -> None:
             await svc.db().deactivate_reminders(change.chat.id)
         except StorageUnavailable:
             log.warning("could not record that a user blocked the bot")
-        set_waiting(context, None)
+        context.flow.wait_for(None)
 
 
 async def on_error(update: object, context: Context) -> None:

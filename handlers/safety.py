@@ -17,8 +17,9 @@ from bot import safety
 from bot.callbacks import Callback
 from bot.storage import StorageUnavailable
 from bot.triage import Level, TriageContext, TriageResult, mood_concern, triage_in_context
-from handlers.common import Context, button, reply, services, set_waiting, user_state
+from handlers.common import Context, button, reply, services
 from handlers.help import count, country_for
+from handlers.registry import Action, Feature, TextStep
 
 log = logging.getLogger(__name__)
 
@@ -69,16 +70,16 @@ async def triage_gate(update: Update, context: Context) -> None:
     if message is None or not (message.text or message.caption):
         return
     svc = services(context)
-    state = user_state(context)
+    flow = context.flow
     now = svc.now()
     ctx = TriageContext(
-        recent_moods=tuple(state.get("recent_moods", ())),
-        awaiting_safety_answer=bool(state.get("sq_pending")),
-        last_crisis_at=state.get("last_crisis_at"),
+        recent_moods=flow.recent_moods,
+        awaiting_safety_answer=flow.question_open,
+        last_crisis_at=flow.last_crisis_at,
         now=now,
     )
     result = triage_in_context(message.text or message.caption or "", ctx)
-    state["triage"] = (update.update_id, result)
+    context.triage = result
     if result.level is Level.NONE:
         return
     log.info("triage level=%s reasons=%s", result.level.name.lower(), ",".join(result.reasons))
@@ -90,16 +91,12 @@ async def triage_gate(update: Update, context: Context) -> None:
 
 def triage_of(update: Update, context: Context) -> TriageResult | None:
     """This update's triage result, if the gate ran on it."""
-    entry = user_state(context).get("triage")
-    if entry and entry[0] == update.update_id:
-        result: TriageResult = entry[1]
-        return result
-    return None
+    return context.triage
 
 
 async def respond_crisis(update: Update, context: Context, result: TriageResult) -> None:
     svc = services(context)
-    state = user_state(context)
+    flow = context.flow
     country = await country_for(update, context)
     if "crisis:recent_crisis_reassurance" in result.reasons:
         # "I'm fine" right after a crisis answer: welcome it without repeating everything,
@@ -107,14 +104,14 @@ async def respond_crisis(update: Update, context: Context, result: TriageResult)
         await reply(update, safety.still_here_message(country), crisis_rows())
         return
     await reply(update, safety.crisis_message(svc.resources, country), crisis_rows())
-    asked = state.get("sq_asked")
+    asked = flow.asked
     if "crisis:safety_answer" in result.reasons and asked is not None and asked.answer is None:
         _note_answer(context, "yes")  # a typed yes (the buttons note their own answer)
-    state["last_crisis_at"] = svc.now()
-    state.pop("sq_pending", None)
+    flow.last_crisis_at = svc.now()
+    flow.question_open = False
     # The flow the person was in stops here; what they were asked can wait.
-    if state.get("await") not in ("note", "reflect"):
-        set_waiting(context, None)
+    if flow.awaiting not in ("note", "reflect"):
+        context.flow.wait_for(None)
     await count(context, "crisis")
     await schedule_followup(update, context)
 
@@ -134,17 +131,16 @@ async def schedule_followup(update: Update, context: Context) -> None:
 
 def _note_answer(context: Context, answer: str) -> None:
     """Remember how the person answered the direct question (see safety.should_ask_again)."""
-    state = user_state(context)
-    asked = state.get("sq_asked")
-    if isinstance(asked, safety.AskedQuestion):
-        state["sq_asked"] = asked.answered(answer)
+    flow = context.flow
+    if flow.asked is not None:
+        flow.asked = flow.asked.answered(answer)
 
 
 async def respond_concern(update: Update, context: Context, result: TriageResult) -> None:
     svc = services(context)
-    state = user_state(context)
+    flow = context.flow
     kinds = safety.risk_kinds(result.reasons)
-    previous = state.get("sq_asked")
+    previous = flow.asked
     if not safety.should_ask_again(previous, svc.now(), result.level, kinds):
         # Asked recently and nothing new: a short acknowledgement, not the questionnaire again.
         await reply(
@@ -154,7 +150,7 @@ async def respond_concern(update: Update, context: Context, result: TriageResult
         )
         await count(context, "concern_repeat")
         return
-    state["sq_asked"] = safety.AskedQuestion(svc.now(), result.level, kinds)
+    flow.asked = safety.AskedQuestion(svc.now(), result.level, kinds)
     domestic = any("coercive" in r or "domestic" in r or "stalking" in r for r in result.reasons)
     await reply(
         update,
@@ -168,7 +164,7 @@ async def respond_concern(update: Update, context: Context, result: TriageResult
             [button(safety.CONCERN_GROUND_BUTTON, "ground", "start")],
         ],
     )
-    state["sq_pending"] = True
+    flow.question_open = True
     await count(context, "concern")
 
 
@@ -176,22 +172,22 @@ async def maybe_mood_concern(update: Update, context: Context, moods: tuple[int,
     """The lowest mood on three of the last five check-ins: acknowledge and ask, once a day."""
     if not mood_concern(moods):
         return False
-    state = user_state(context)
+    flow = context.flow
     svc = services(context)
-    last = state.get("mood_concern_at")
+    last = flow.mood_concern_at
     if last is not None and svc.now() - last < timedelta(hours=20):
         return False
-    state["mood_concern_at"] = svc.now()
+    flow.mood_concern_at = svc.now()
     await respond_concern(update, context, TriageResult(Level.CONCERN, ("concern:low_mood",)))
     return True
 
 
 async def answered_safety_question_no(update: Update, context: Context, text: str) -> bool:
     """A plain "no" to the direct question: thank them, gently, and carry on."""
-    state = user_state(context)
-    if not state.get("sq_pending") or text.strip().lower() not in NEGATIVE_ANSWERS:
+    flow = context.flow
+    if not flow.question_open or text.strip().lower() not in NEGATIVE_ANSWERS:
         return False
-    state.pop("sq_pending", None)
+    flow.question_open = False
     _note_answer(context, "no")
     await reply(
         update, safety.SQ_NO_REPLY, [[button(safety.CONCERN_GROUND_BUTTON, "ground", "start")]]
@@ -200,15 +196,15 @@ async def answered_safety_question_no(update: Update, context: Context, text: st
 
 
 async def on_sq(update: Update, context: Context, cb: Callback) -> None:
-    state = user_state(context)
+    flow = context.flow
     answer = cb.arg(0)
     if answer in ("yes", "unsure"):
         # "Yes" (and "not sure") to the direct question is handled as crisis.
-        state.pop("sq_pending", None)
+        flow.question_open = False
         _note_answer(context, answer)
         await respond_crisis(update, context, TriageResult(Level.CRISIS, ("crisis:safety_answer",)))
     elif answer == "no":
-        state.pop("sq_pending", None)
+        flow.question_open = False
         _note_answer(context, "no")
         await reply(
             update, safety.SQ_NO_REPLY, [[button(safety.CONCERN_GROUND_BUTTON, "ground", "start")]]
@@ -263,10 +259,10 @@ async def safetyplan_command(update: Update, context: Context) -> None:
 
 
 async def on_plan(update: Update, context: Context, cb: Callback) -> None:
-    state = user_state(context)
+    flow = context.flow
     action = cb.arg(0)
     if action == "start":
-        state["plan"] = []
+        flow.plan_answers = []
         await ask_plan_step(update, context, 0)
     elif action == "skip":
         await plan_answer(update, context, "")
@@ -275,7 +271,7 @@ async def on_plan(update: Update, context: Context, cb: Callback) -> None:
         chat = update.effective_chat
         if message is None or chat is None:
             return
-        target = state.get("plan_message_id")
+        target = flow.plan_message_id
         try:
             await context.bot.pin_chat_message(chat.id, target or message.message_id)
             await reply(update, "Pinned. It stays at the top of this chat, even if I'm offline.")
@@ -285,7 +281,7 @@ async def on_plan(update: Update, context: Context, cb: Callback) -> None:
 
 async def ask_plan_step(update: Update, context: Context, index: int) -> None:
     title, question = PLAN_STEPS[index]
-    set_waiting(context, "plan", index=index)
+    context.flow.wait_for("plan", index=index)
     await reply(
         update,
         f"{index + 1}/{len(PLAN_STEPS)} · {title}\n\n{question}",
@@ -295,18 +291,20 @@ async def ask_plan_step(update: Update, context: Context, index: int) -> None:
 
 async def plan_answer(update: Update, context: Context, text: str) -> None:
     svc = services(context)
-    state = user_state(context)
-    index = (
-        int(state.get("await_extra", {}).get("index", 0)) if state.get("await") == "plan" else -1
-    )
+    flow = context.flow
+    index = int(flow.extra.get("index", 0)) if flow.awaiting == "plan" else -1
     if index < 0:
         return
-    answers: list[str] = state.setdefault("plan", [])
+    # The answers so far live in memory only (typed text is never stored without consent):
+    # after a restart mid-plan the earlier ones show as "not filled in yet", the rest go on.
+    answers = flow.plan_answers[:index]
+    answers += [""] * (index - len(answers))
     answers.append(text.strip())
+    flow.plan_answers = answers
     if index + 1 < len(PLAN_STEPS):
         await ask_plan_step(update, context, index + 1)
         return
-    set_waiting(context, None)
+    context.flow.wait_for(None)
     lines = [
         f"{i + 1}. {title}: {answer or '(not filled in yet)'}"
         for i, ((title, _), answer) in enumerate(zip(PLAN_STEPS, answers, strict=False))
@@ -316,8 +314,8 @@ async def plan_answer(update: Update, context: Context, text: str) -> None:
     plan = "My safety plan\n\n" + "\n".join(lines)
     sent = await reply(update, plan, [[button("📌 Pin it", "plan", "pin")]])
     if sent is not None:
-        state["plan_message_id"] = sent.message_id
-    state.pop("plan", None)
+        flow.plan_message_id = sent.message_id
+    flow.plan_answers = []
     user = update.effective_user
     stored = await svc.user_or_none(user.id) if user else None
     if stored is not None and stored.consent_journal:
@@ -325,3 +323,15 @@ async def plan_answer(update: Update, context: Context, text: str) -> None:
         await reply(update, "I've kept your plan in your journal; /sos will show it too.")
     else:
         await reply(update, "I haven't kept it (your journal is off). Pinning it keeps it here.")
+
+
+FEATURE = Feature(
+    commands={"safetyplan": safetyplan_command},
+    buttons={
+        "safe": Action(on_safe),  # ok | more
+        "sq": Action(on_sq),  # the direct question's answer: yes | no | unsure
+        "ground": Action(on_ground),  # start
+        "plan": Action(on_plan, 1, 2),  # start | skip <n> | pin
+    },
+    text_steps={"plan": TextStep(plan_answer)},
+)

@@ -15,10 +15,10 @@ from handlers.common import (
     button,
     reply,
     services,
-    set_waiting,
     time_button,
     time_from_button,
 )
+from handlers.registry import Action, Feature, TextStep
 from scheduler.planning import reschedule_user, set_daily
 from scheduler.timecalc import (
     format_days,
@@ -58,7 +58,7 @@ async def settings_command(update: Update, context: Context) -> None:
     user = await _user(update, context)
     if user is None:
         return
-    set_waiting(context, None)
+    context.flow.wait_for(None)
     times = {s.kind: s.local_time for s in await svc.db().schedules(user.user_id)}
     country = svc.country(user.country)
     b = texts.SETTINGS_BUTTONS
@@ -108,7 +108,7 @@ async def reminder_setting(update: Update, context: Context, user: User, cb: Cal
     svc = services(context)
     choice = cb.arg(0)
     if choice == "days":
-        set_waiting(context, "days")
+        context.flow.wait_for("days")
         await reply(update, texts.DAYS_QUESTION)
     elif choice == "med":
         rows = [[time_button(t, "set", "medat") for t in MED_TIMES]]
@@ -117,7 +117,7 @@ async def reminder_setting(update: Update, context: Context, user: User, cb: Cal
         await reply(update, texts.MED_PROMPT_QUESTION, rows)
     elif choice == "medat":
         if cb.arg(1) == "type":
-            set_waiting(context, "medtime")
+            context.flow.wait_for("medtime")
             await reply(update, texts.TIME_QUESTION)
             return
         chosen = time_from_button(cb.arg(1))
@@ -158,7 +158,7 @@ async def on_days_text(update: Update, context: Context, text: str) -> None:
         return
     user_id = update.effective_user.id  # type: ignore[union-attr]
     user = await svc.db().get_user(user_id)
-    set_waiting(context, None)
+    context.flow.wait_for(None)
     if user is None:
         return
     for sched in await svc.db().schedules(user_id):
@@ -173,7 +173,7 @@ async def on_medtime_text(update: Update, context: Context, text: str) -> None:
     if chosen is None:
         await reply(update, texts.TIME_NOT_UNDERSTOOD)
         return
-    set_waiting(context, None)
+    context.flow.wait_for(None)
     await set_meditation_time(update, context, chosen)
 
 
@@ -187,9 +187,6 @@ async def set_meditation_time(update: Update, context: Context, chosen: time) ->
     mask = existing["checkin"].days if "checkin" in existing else 127
     await set_daily(svc.db(), user_id, "meditation", format_time(chosen), mask, svc.now())
     await reply(update, texts.MED_PROMPT_SET.format(time=format_time(chosen)))
-
-
-SETTINGS_TEXT_STEPS = {"days": on_days_text, "medtime": on_medtime_text}
 
 
 async def pause_command(update: Update, context: Context) -> None:
@@ -217,3 +214,14 @@ async def resume_command(update: Update, context: Context) -> None:
     await svc.db().update_user(user.user_id, paused=0)
     await reschedule_user(svc.db(), user.user_id, svc.now())
     await reply(update, texts.RESUMED)
+
+
+FEATURE = Feature(
+    commands={
+        "settings": settings_command,
+        "pause": pause_command,
+        "resume": resume_command,
+    },
+    buttons={"set": Action(on_set, 1, 2)},  # settings menu entries
+    text_steps={"days": TextStep(on_days_text), "medtime": TextStep(on_medtime_text)},
+)

@@ -23,16 +23,17 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile
+from telegram import InlineKeyboardMarkup, InputFile
 from telegram.error import BadRequest, Forbidden, TelegramError
 
-from bot.callbacks import encode
 from bot.charts import mood_chart_png
+from bot.flow import FORGET_AFTER
 from bot.progress import week_sentence
 from bot.safety import FOLLOWUP
 from bot.storage import DeliveryOutcome, DueSchedule, StorageUnavailable, WeeklyDue
+from content.loader import Meditation
 from scheduler.pacer import Pacer
 from scheduler.planning import next_weekly
 from scheduler.timecalc import days_from_mask, local_date, next_occurrence, parse_hhmm
@@ -48,14 +49,15 @@ log = logging.getLogger(__name__)
 SNOOZE = timedelta(hours=1)
 SLOW_AFTER_UNANSWERED = 3
 
-CHECKIN_PROMPT = "Good to see you. 🌿 How are you feeling today?"
-SLOW_NOTICE = (
-    "(I've noticed the last few check-ins went unanswered, and that's completely okay. "
-    "I'll check in every other day for now; answering any time brings back the daily rhythm.)"
-)
-MEDITATION_PROMPT = "A small pause for you, if you'd like one: {title}, about {minutes} minutes."
-REMIND_LATER = "Remind me in an hour"
-MOOD_LABELS = {1: "1 😞", 2: "2 🙁", 3: "3 😐", 4: "4 🙂", 5: "5 😄"}
+
+class PromptViews(Protocol):
+    """What a prompt says and which buttons it carries. The handlers that answer those buttons
+    provide this (handlers/reminders.py), so the callback protocol has one owner and the
+    scheduler knows nothing of it."""
+
+    def checkin(self, slow_notice: bool) -> tuple[str, InlineKeyboardMarkup]: ...
+
+    def meditation(self, meditation: Meditation) -> tuple[str, InlineKeyboardMarkup]: ...
 
 
 @dataclass(frozen=True)
@@ -120,18 +122,6 @@ def decide(
     return Decision(True, "sent", None, following, slow_notice=notice, is_snooze=is_snooze)
 
 
-def checkin_markup(kind: str = "checkin") -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
-        [
-            [
-                InlineKeyboardButton(MOOD_LABELS[m], callback_data=encode("mood", m, "p"))
-                for m in range(1, 6)
-            ],
-            [InlineKeyboardButton(REMIND_LATER, callback_data=encode("snooze", kind))],
-        ]
-    )
-
-
 @dataclass
 class TickReport:
     claimed: int = 0
@@ -155,6 +145,7 @@ class Delivery:
         services: Services,
         pacer: Pacer,
         *,
+        views: PromptViews,
         grace: timedelta,
         batch: int = 500,
         max_batches_per_tick: int = 200,
@@ -162,6 +153,7 @@ class Delivery:
     ) -> None:
         self.bot = bot
         self.services = services
+        self.views = views
         self.pacer = pacer
         self.grace = grace
         self.batch = batch
@@ -300,22 +292,14 @@ class Delivery:
 
     async def _send_prompt(self, due: DueSchedule, decision: Decision) -> Any:
         if due.kind == "checkin":
-            text = CHECKIN_PROMPT + ("\n\n" + SLOW_NOTICE if decision.slow_notice else "")
-            return await self.bot.send_message(due.chat_id, text, reply_markup=checkin_markup())
-        library = self.services.library
-        day = local_date(datetime.fromtimestamp(due.due_at, UTC), due.tz).toordinal()
-        med = library.meditations[day % len(library.meditations)]
-        markup = InlineKeyboardMarkup(
-            [
-                [InlineKeyboardButton("Start ▶", callback_data=encode("med", "start", med.id))],
-                [InlineKeyboardButton(REMIND_LATER, callback_data=encode("snooze", "meditation"))],
-            ]
-        )
-        return await self.bot.send_message(
-            due.chat_id,
-            MEDITATION_PROMPT.format(title=med.title, minutes=med.minutes),
-            reply_markup=markup,
-        )
+            text, markup = self.views.checkin(decision.slow_notice)
+        else:
+            library = self.services.library
+            day = local_date(datetime.fromtimestamp(due.due_at, UTC), due.tz).toordinal()
+            text, markup = self.views.meditation(
+                library.meditations[day % len(library.meditations)]
+            )
+        return await self.bot.send_message(due.chat_id, text, reply_markup=markup)
 
     async def _weekly(self, report: TickReport) -> None:
         storage = self.services.db()
@@ -356,13 +340,15 @@ class Delivery:
         )
 
     async def _expire_journal(self, report: TickReport) -> None:
-        """Journal text older than TRUSTBOT_JOURNAL_DAYS is deleted (checked hourly)."""
+        """Journal text older than TRUSTBOT_JOURNAL_DAYS is deleted (checked hourly), and so is
+        conversation state nobody touched for FORGET_AFTER."""
         now = self.services.now_s()
         if now - self._last_expiry < 3600:
             return
         self._last_expiry = now
         days = self.services.settings.journal_days
         report.expired = await self.services.db().expire_journal(now - days * 86400)
+        await self.services.db().expire_flows(now - int(FORGET_AFTER.total_seconds()))
 
     async def _followups(self, report: TickReport) -> None:
         storage = self.services.db()
@@ -382,7 +368,9 @@ def _count(report: TickReport, outcome: str, reason: str | None) -> None:
     report.reasons[key] = report.reasons.get(key, 0) + 1
 
 
-async def install(app: Application[Any, Any, Any, Any, Any, Any], services: Services) -> Delivery:
+async def install(
+    app: Application[Any, Any, Any, Any, Any, Any], services: Services, views: PromptViews
+) -> Delivery:
     """Create the pacer and the tick, and run the tick on the JobQueue.
 
     Prompts go out through their own `Bot` without PTB's AIORateLimiter: that limiter retries
@@ -406,7 +394,9 @@ async def install(app: Application[Any, Any, Any, Any, Any, Any], services: Serv
     # so timeouts are recorded as failed (delivery unknown) rather than retried. Connection
     # errors and 5xx answers, which mean "not delivered", are retried within the grace period.
     pacer = Pacer(rate_per_s=settings.send_rate, retry_timeouts=False)
-    delivery = Delivery(sender, services, pacer, grace=timedelta(minutes=settings.grace_minutes))
+    delivery = Delivery(
+        sender, services, pacer, views=views, grace=timedelta(minutes=settings.grace_minutes)
+    )
     services.extras["delivery"] = delivery
 
     async def run_tick(_: ContextTypes.DEFAULT_TYPE) -> None:

@@ -17,9 +17,8 @@ from typing import Any
 
 import pytest
 from telegram import Bot
-from telegram.ext import Application
 
-from bot.app import build_application
+from bot.app import TrustApplication, build_application
 from bot.config import load_settings
 from bot.emulator import BotAPIEmulator, SentMessage
 from bot.logs import configure_logging
@@ -42,7 +41,7 @@ class FakeClock:
         self.current = when
 
 
-class TrackingApplication(Application):  # type: ignore[type-arg]
+class TrackingApplication(TrustApplication):
     """Records when each update has been fully processed (every handler group has run)."""
 
     def __init__(self, **kwargs: Any) -> None:

@@ -9,6 +9,7 @@ see SQL.
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from typing import Any
 
@@ -102,4 +103,5 @@ class Storage(PeopleStore, ScheduleStore):
                 {"at": iso(e.at), "kind": e.kind, "ref": e.ref, "text": e.text}
                 for e in await self.journal(user_id)
             ],
+            "conversation": json.loads(await self.get_flow(user_id) or "{}"),
         }

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.crypto import KeyError_ as CryptoKeyError
 from bot.crypto import Sealer
 from bot.storage.base import StoreBase
 from bot.storage.records import (
@@ -99,10 +100,48 @@ class PeopleStore(StoreBase):
     async def erase_user(self, user_id: int) -> None:
         """Every row of this user, in one transaction; then the WAL is folded back."""
         async with self._write() as db:
-            for table in ("journal", "checkins", "lessons_done", "deliveries", "schedules"):
+            for table in (
+                "journal",
+                "checkins",
+                "lessons_done",
+                "deliveries",
+                "schedules",
+                "flows",
+            ):
                 await db.execute(f"DELETE FROM {table} WHERE user_id = ?", (user_id,))
             await db.execute("DELETE FROM users WHERE user_id = ?", (user_id,))
         await self.checkpoint()
+
+    # ----------------------------------------------------------------- conversation state
+    async def get_flow(self, user_id: int) -> str | None:
+        """The stored flow state (bot/flow.py's JSON), opened; None when there is none."""
+        row = await self._fetchone("SELECT state FROM flows WHERE user_id = ?", (user_id,))
+        if row is None:
+            return None
+        try:
+            return self._sealer.open(user_id, row[0])
+        except CryptoKeyError:
+            # Sealed with another key: the conversation starts afresh (nothing else is lost).
+            return None
+
+    async def save_flow(self, user_id: int, state: str | None, now: int) -> None:
+        """Store the flow state; None deletes the row (nothing is open)."""
+        async with self._write() as db:
+            if state is None:
+                await db.execute("DELETE FROM flows WHERE user_id = ?", (user_id,))
+            else:
+                await db.execute(
+                    "INSERT INTO flows (user_id, state, updated_at) VALUES (?, ?, ?) "
+                    "ON CONFLICT(user_id) DO UPDATE SET state = excluded.state, "
+                    "updated_at = excluded.updated_at",
+                    (user_id, self._sealer.seal(user_id, state), now),
+                )
+
+    async def expire_flows(self, before: int) -> int:
+        """Forget conversations untouched since `before` (an open question goes stale)."""
+        async with self._write() as db:
+            cur = await db.execute("DELETE FROM flows WHERE updated_at < ?", (before,))
+            return max(cur.rowcount, 0)
 
     # ----------------------------------------------------------------- check-ins and lessons
     async def record_checkin(self, user_id: int, mood: int, at: int, local_date: str) -> int:
@@ -219,6 +258,13 @@ class PeopleStore(StoreBase):
                 await db.execute(
                     "UPDATE journal SET body = ? WHERE id = ?",
                     (new.seal(int(user_id), text), entry_id),
+                )
+            cur = await db.execute("SELECT user_id, state FROM flows")
+            for user_id, blob in list(await cur.fetchall()):
+                text = self._sealer.open(int(user_id), blob)
+                await db.execute(
+                    "UPDATE flows SET state = ? WHERE user_id = ?",
+                    (new.seal(int(user_id), text), user_id),
                 )
         self._sealer = new
         await self.checkpoint()

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from telegram import Bot
 
+from handlers.reminders import PROMPT_VIEWS
 from scheduler.delivery import Delivery
 from scheduler.pacer import Pacer
 from tests.conftest import Harness, buttons, text_of
@@ -39,7 +40,9 @@ def make_delivery(
 ) -> tuple[Delivery, FakeTimer]:
     timer = FakeTimer()
     pacer = Pacer(rate_per_s=25, clock=timer.clock, sleep=timer.sleep)
-    return Delivery(sender, bot.services, pacer, grace=timedelta(minutes=grace_minutes)), timer
+    return Delivery(
+        sender, bot.services, pacer, views=PROMPT_VIEWS, grace=timedelta(minutes=grace_minutes)
+    ), timer
 
 
 def prompts(bot: Harness, uid: int) -> list[str]:
