@@ -42,6 +42,8 @@ class Services:
     extras: dict[str, Any] = field(default_factory=dict)
     # Recently active people's conversation state (bounded); the database holds the record.
     flows: FlowCache = field(default_factory=FlowCache)
+    # The stored user as each current update found them (read with the flow, dropped after).
+    people: dict[int, User | None] = field(default_factory=dict)
 
     def now(self) -> datetime:
         return self.clock()
@@ -70,9 +72,13 @@ class Services:
     async def load_flow(self, user_id: int) -> Flow:
         """Before an update's handlers run: the stored flow, or the cached one if the database
         is down (the conversation then goes on in memory)."""
+        self.people.pop(user_id, None)
         if self.storage is not None:
             try:
-                stored = await asyncio.wait_for(self.storage.get_flow(user_id), FLOW_LOAD_TIMEOUT)
+                person, stored = await asyncio.wait_for(
+                    self.storage.get_person(user_id), FLOW_LOAD_TIMEOUT
+                )
+                self.people[user_id] = person
                 return self.flows.merge_stored(user_id, stored)
             except (StorageUnavailable, TimeoutError):
                 log.warning("conversation state not loaded: database unavailable")
@@ -92,6 +98,7 @@ class Services:
 
     async def save_flow(self, user_id: int) -> None:
         """After an update's handlers ran: store the flow if it changed (one write at most)."""
+        self.people.pop(user_id, None)
         flow = self.flows.get(user_id)
         if flow is None or self.storage is None:
             return

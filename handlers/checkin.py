@@ -53,7 +53,7 @@ async def on_mood(update: Update, context: Context, cb: Callback) -> None:
         return  # a double tap on the same keyboard: the first tap already counted
     user = update.effective_user
     assert user is not None
-    stored = await svc.user_or_none(user.id)
+    stored = context.person
     parts = [texts.MOOD_THANKS[mood]]
     now = svc.now()
     local_day = local_now(now, stored.tz if stored else None).date().isoformat()
@@ -95,8 +95,7 @@ async def on_note_text(update: Update, context: Context, text: str) -> str:
     """Keep the note if the journal is on. Returns the reply to send."""
     svc = services(context)
     context.flow.wait_for(None)
-    user = update.effective_user
-    stored = await svc.user_or_none(user.id) if user else None
+    stored = context.person
     if stored is not None and stored.consent_journal:
         await svc.db().add_journal(stored.user_id, "checkin", text, svc.now_s())
         return texts.NOTE_SAVED

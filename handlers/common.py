@@ -13,6 +13,7 @@ from telegram.ext import CallbackContext, ExtBot
 from bot.callbacks import encode
 from bot.flow import Flow
 from bot.services import Services
+from bot.storage import User
 from bot.triage import TriageResult
 from scheduler.timecalc import parse_time_of_day
 
@@ -39,6 +40,14 @@ class Context(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict
         svc = self.application.bot_data["services"]
         assert isinstance(svc, Services)
         return svc
+
+    @property
+    def person(self) -> User | None:
+        """The stored user as this update found them (None: not stored, or the database was
+        down). Read once with the flow; a handler that changes the user reads it again."""
+        if self.person_id is None:
+            return None
+        return self.services.people.get(self.person_id)
 
     @property
     def flow(self) -> Flow:

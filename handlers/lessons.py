@@ -106,10 +106,9 @@ async def on_lesson(update: Update, context: Context, cb: Callback) -> None:
 async def on_reflection_text(update: Update, context: Context, text: str) -> str:
     """Keep a reflection if the journal is on. Returns the reply to send."""
     svc = services(context)
-    user = update.effective_user
     lesson_id = str(context.flow.extra.get("lesson_id", ""))
     context.flow.wait_for(None)
-    stored = await svc.user_or_none(user.id) if user else None
+    stored = context.person
     if stored is not None and stored.consent_journal:
         await svc.db().add_journal(stored.user_id, "reflection", text, svc.now_s(), ref=lesson_id)
         return texts.REFLECT_SAVED

@@ -69,9 +69,7 @@ async def on_text(update: Update, context: Context) -> None:
     level = result.level if result else Level.NONE
     flow = context.flow
     waiting = flow.awaiting
-    svc = services(context)
-    user = update.effective_user
-    stored = await svc.user_or_none(user.id) if user else None
+    stored = context.person
     unknown = not flow.awaiting_known
     if unknown and stored is not None and stored.onboarding in onboarding.FEATURE.text_steps:
         # Nothing stored about the conversation (e.g. state from before an upgrade): the

@@ -113,6 +113,10 @@ class PeopleStore(StoreBase):
         await self.checkpoint()
 
     # ----------------------------------------------------------------- conversation state
+    async def get_person(self, user_id: int) -> tuple[User | None, str | None]:
+        """The user and their flow state, read together before an update is handled."""
+        return await self.get_user(user_id), await self.get_flow(user_id)
+
     async def get_flow(self, user_id: int) -> str | None:
         """The stored flow state (bot/flow.py's JSON), opened; None when there is none."""
         row = await self._fetchone("SELECT state FROM flows WHERE user_id = ?", (user_id,))
