@@ -2,7 +2,7 @@
 
 Each person's conversation state used to live in PTB's `user_data`, which keeps an entry for
 every person forever (about 1.3 KB each). It now lives in the database, with a bounded cache
-(bot/flow.py). This benchmark runs the real bot (`python -m bot.cli run`, its own process, a
+(bot/flow.py). This benchmark runs the real bot (`python -m bot.wiring.cli run`, its own process, a
 fresh database) against the Bot API emulator, and lets N distinct people send one `/lesson`
 each, 200 at a time, every reply delivered. It records the bot's resident memory (VmRSS) after
 a warm-up of 2,000 people and then at every tenth of the load; the growth after the warm-up

@@ -10,7 +10,7 @@ environment, so the bot's CPU and memory are its own and the emulator can't stea
 
   echo-default   ``bench/_updates_echo.py``, PTB's default (sequential) processing
   echo-cN        the same echo bot with ``concurrent_updates(N)``; N is swept and the best kept
-  trustbot       ``python -m bot.cli run`` on a fresh copy of a database pre-filled with
+  trustbot       ``python -m bot.wiring.cli run`` on a fresh copy of a database pre-filled with
                  100,000 users and their schedules
 
 The load: 1,000 distinct users, each a closed loop (it sends its next update the moment the
@@ -427,7 +427,9 @@ class BotProcess:
             env["ECHO_CONCURRENT_UPDATES"] = str(config.concurrency)
         else:
             assert db_path is not None
-            argv = [sys.executable, "-m", "bot.cli", "run"]
+            # A tree from before the wiring moved (a baseline) has the command line at bot.cli.
+            cli = "bot.cli" if (root / "bot" / "cli.py").exists() else "bot.wiring.cli"
+            argv = [sys.executable, "-m", cli, "run"]
             if profile is not None:  # development aid: where does trustbot's time go?
                 argv[1:1] = ["-m", "cProfile", "-o", str(profile)]
             env["TRUSTBOT_DB_PATH"] = str(db_path)

@@ -2,8 +2,8 @@
 
 One `Flow` per person. It says what the bot is waiting for (free text answers the last question
 asked), and the short-lived safety memory (the direct question, the last crisis answer). It is
-loaded once before an update's handlers run and saved once after (see `bot.app`), so a restart,
-or another replica, carries on the conversation where it was.
+loaded once before an update's handlers run and saved once after (see `bot.wiring.app`), so a
+restart, or another replica, carries on the conversation where it was.
 
 What is stored is operational and short: which question is open, small ids and timestamps. No
 free text a person typed is ever stored here: the safety-plan answers being written and the

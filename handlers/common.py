@@ -22,7 +22,7 @@ class Context(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict
     """The per-update context every handler receives: PTB's, plus the person's flow state.
 
     The flow is loaded once before the handlers run and saved once after
-    (`bot.app.TrustApplication`); handlers read and change `context.flow` and never touch
+    (`bot.wiring.app.TrustApplication`); handlers read and change `context.flow` and never touch
     `user_data`, which PTB would keep for every person forever."""
 
     person_id: int | None = None

@@ -4,8 +4,9 @@ Each module under `handlers/` that offers something to people ends with one `FEA
 declaring in one place the commands it answers, the callback actions it owns (with how many
 arguments each carries: the callback protocol lives with the code that answers it) and the
 free-text steps of its conversation. `features()` finds every such module, so adding a feature
-means writing one module; `bot.app` turns the features into PTB handlers and `handlers.router`
-dispatches buttons and text through the same tables. There are no parallel lists to keep in step.
+means writing one module; `bot.wiring.app` turns the features into PTB handlers and
+`handlers.router` dispatches buttons and text through the same tables. There are no parallel
+lists to keep in step.
 """
 
 from __future__ import annotations

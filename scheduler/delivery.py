@@ -381,7 +381,7 @@ async def install(
 
     settings = services.settings
     assert settings.token is not None
-    from bot.transport import AiohttpRequest
+    from bot.transport.http import AiohttpRequest
 
     sender = Bot(
         settings.token,

@@ -186,7 +186,7 @@ class Pacer:
         attempt = 0
         network_failures = 0
         not_before = -math.inf
-        last_error: TelegramError | None = None
+        last_error: Exception | None = None
         while True:
             attempt += 1
             try:
@@ -198,31 +198,13 @@ class Pacer:
                 raise
             try:
                 result = await op()
-            except RetryAfter as exc:
-                now = self._clock()
-                self.stats.rate_limited += 1
-                self._pause(now, _retry_after_seconds(exc))
-                retry_at = self._paused_until
-                last_error = exc
-            except BadRequest:
-                # A subclass of NetworkError in PTB 22, but the request itself is wrong.
-                self.stats.failed += 1
-                raise
-            except TimedOut as exc:
-                if not self.retry_timeouts:
+            except Exception as exc:
+                retry = self._when_to_retry(exc, network_failures)
+                if retry is None:
                     self.stats.failed += 1
                     raise
-                network_failures += 1
-                retry_at = self._clock() + self._backoff(network_failures)
+                retry_at, network_failures = retry
                 last_error = exc
-            except NetworkError as exc:
-                network_failures += 1
-                retry_at = self._clock() + self._backoff(network_failures)
-                last_error = exc
-            except Exception:
-                # Forbidden, ChatMigrated, InvalidToken, programming errors: retrying cannot help.
-                self.stats.failed += 1
-                raise
             else:
                 self.stats.sent += 1
                 return result
@@ -232,6 +214,23 @@ class Pacer:
                 raise last_error
             self.stats.retried += 1
             not_before = retry_at
+
+    def _when_to_retry(self, exc: Exception, failures: int) -> tuple[float, int] | None:
+        """When a failed attempt may run again, with the updated count of network failures;
+        None when retrying cannot help."""
+        if isinstance(exc, RetryAfter):
+            self.stats.rate_limited += 1
+            self._pause(self._clock(), _retry_after_seconds(exc))
+            return self._paused_until, failures
+        if isinstance(exc, BadRequest):
+            return None  # a subclass of NetworkError in PTB 22, but the request itself is wrong
+        if isinstance(exc, TimedOut) and not self.retry_timeouts:
+            return None  # it may have been delivered: a retry could send a second copy
+        if isinstance(exc, NetworkError):
+            failures += 1
+            return self._clock() + self._backoff(failures), failures
+        # Forbidden, ChatMigrated, InvalidToken, programming errors: retrying cannot help.
+        return None
 
     # --- queueing -----------------------------------------------------------------------------
 

@@ -1,7 +1,7 @@
 """Shared fixtures: a fake clock, the Bot API emulator, and the production bot running against it.
 
-The bot under test is `bot.app.build_application`, exactly as production builds it, talking to
-the emulator over real HTTP on 127.0.0.1. `Harness.say`/`press` wait until the application has
+The bot under test is `bot.wiring.app.build_application`, exactly as production builds it, talking
+to the emulator over real HTTP on 127.0.0.1. `Harness.say`/`press` wait until the application has
 *finished processing* the injected update (not for a fixed time), so tests are deterministic.
 """
 
@@ -18,11 +18,11 @@ from typing import Any
 import pytest
 from telegram import Bot
 
-from bot.app import TrustApplication, build_application
 from bot.config import load_settings
 from bot.emulator import BotAPIEmulator, SentMessage
-from bot.logs import configure_logging
 from bot.services import Services
+from bot.wiring.app import TrustApplication, build_application
+from bot.wiring.logs import configure_logging
 
 
 class FakeClock:

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import content_check, triage_stream
-from bot.demo import run_demo
+from bot.wiring.cli import content_check, triage_stream
+from bot.wiring.demo import run_demo
 
 
 def test_content_check_passes_on_the_shipped_content() -> None:
@@ -65,10 +65,10 @@ async def test_demo_answers_start_lesson_checkin_meditate_and_sos() -> None:
 
 async def test_key_rotation_reseals_the_journal_and_replaces_the_key_file(tmp_path: Path) -> None:
 
-    from bot.cli import rotate_key
     from bot.config import load_settings
     from bot.crypto import KeyError_, Sealer, load_or_create_key
     from bot.storage import Storage
+    from bot.wiring.cli import rotate_key
 
     db_path = tmp_path / "trustbot.sqlite3"
     old_key = load_or_create_key(None, db_path)
@@ -96,7 +96,7 @@ async def test_key_rotation_reseals_the_journal_and_replaces_the_key_file(tmp_pa
 
 
 def test_content_check_reports_a_broken_triage_lexicon(tmp_path: Path) -> None:
-    from bot.cli import check_triage_lexicons
+    from bot.wiring.cli import check_triage_lexicons
 
     (tmp_path / "en.yaml").write_text(
         "language: en\ncategories:\n  crisis.suicidal_ideation:\n    - 'want to (die'\n",
@@ -112,9 +112,9 @@ def test_content_check_fails_when_training_data_changed_and_the_model_was_not_re
 ) -> None:
     import shutil
 
-    from bot.cli import check_triage_model
     from bot.triage.model import MODEL_PATH
     from bot.triage.train import TRAINING_DIR
+    from bot.wiring.cli import check_triage_model
 
     copy = tmp_path / "training"
     shutil.copytree(TRAINING_DIR, copy)

@@ -12,12 +12,12 @@ from pathlib import Path
 import pytest
 
 from bot.callbacks import Callback, encode, parse
-from bot.concurrency import PerUserUpdateProcessor
 from bot.config import ConfigError, load_settings
 from bot.crypto import KeyError_, Sealer, load_or_create_key
-from bot.logs import RedactTokens
 from bot.migrations import LATEST, MIGRATIONS
 from bot.storage import Storage
+from bot.transport.ordering import PerUserUpdateProcessor
+from bot.wiring.logs import RedactTokens
 
 
 # ------------------------------------------------------------------ callbacks
@@ -74,7 +74,7 @@ def test_admin_ids_parse() -> None:
 def test_cli_reports_bad_config_without_traceback(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from bot.cli import main
+    from bot.wiring.cli import main
 
     monkeypatch.setenv("TRUSTBOT_LOG_LEVEL", "LOUD")
     assert main(["run"]) == 2

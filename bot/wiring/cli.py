@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TextIO
 
 from bot.config import ConfigError, Settings, load_settings
-from bot.logs import setup_logging
+from bot.wiring.logs import setup_logging
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -68,7 +68,7 @@ def main(argv: list[str] | None = None) -> int:
             )
             return 2
         return run(settings)
-    from bot.demo import run_demo
+    from bot.wiring.demo import run_demo
 
     return asyncio.run(run_demo(user_id=getattr(args, "user_id", 1001)))
 
@@ -77,7 +77,7 @@ def run(settings: Settings) -> int:
     from telegram import Update
     from telegram.error import InvalidToken
 
-    from bot.app import build_application
+    from bot.wiring.app import build_application
 
     setup_logging(settings.log_level_number, settings.token)
     app = build_application(settings)

@@ -29,14 +29,14 @@ from telegram.ext import (
 )
 
 from bot import texts
-from bot.concurrency import PerUserUpdateProcessor
 from bot.config import Settings
 from bot.crypto import Sealer, load_or_create_key
-from bot.logs import install_quiet_http
 from bot.services import Clock, Services, system_clock
 from bot.storage import Storage, StorageUnavailable
-from bot.transport import AiohttpRequest
+from bot.transport.http import AiohttpRequest
+from bot.transport.ordering import PerUserUpdateProcessor
 from bot.triage import model as triage_model
+from bot.wiring.logs import install_quiet_http
 from content.loader import Library, load_library
 from content.resources import Resources, load_resources
 from handlers import reminders, router

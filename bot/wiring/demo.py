@@ -16,9 +16,9 @@ import textwrap
 from pathlib import Path
 from typing import Any, TextIO
 
-from bot.app import build_application
 from bot.config import load_settings
 from bot.emulator import BotAPIEmulator, SentMessage
+from bot.wiring.app import build_application
 
 QUIET_SECONDS = 0.35
 HELP = (
