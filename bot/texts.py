@@ -139,6 +139,10 @@ MEDITATION_PROMPT = "A small pause for you, if you'd like one: {title}, about {m
 MEDITATION_START = "Start ▶"
 REMIND_LATER = "Remind me in an hour"
 SNOOZED = "Of course. I'll ask again in an hour. 🌿"
+NO_SENDER = (
+    "I couldn't tell who sent that message, so I can't answer it properly. If you need help "
+    "right now, /sos lists crisis lines, or call your local emergency number."
+)
 MOOD_LABELS = {1: "1 😞 Very low", 2: "2 🙁 Low", 3: "3 😐 Okay", 4: "4 🙂 Good", 5: "5 😄 Great"}
 MOOD_THANKS = {
     1: "Thank you for telling me. That sounds really hard.",

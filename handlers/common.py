@@ -42,6 +42,14 @@ class Context(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict
         return svc
 
     @property
+    def user_id(self) -> int:
+        """The person this private-chat update is from. The private-only gate (group -2) has
+        already answered any update without a sender, so handlers can rely on it."""
+        if self.person_id is None:
+            raise LookupError("an update without a person reached a feature handler")
+        return self.person_id
+
+    @property
     def person(self) -> User | None:
         """The stored user as this update found them (None: not stored, or the database was
         down). Read once with the flow; a handler that changes the user reads it again."""

@@ -64,7 +64,7 @@ async def start(update: Update, context: Context) -> None:
 async def ask_age(update: Update, context: Context) -> None:
     svc = services(context)
     age = svc.settings.min_age
-    await svc.db().update_user(update.effective_user.id, onboarding="age")  # type: ignore[union-attr]
+    await svc.db().update_user(context.user_id, onboarding="age")
     await reply(
         update,
         texts.AGE_QUESTION.format(age=age),
@@ -86,7 +86,7 @@ def consent_rows(user: User) -> list[list[Button]]:
 
 async def on_age(update: Update, context: Context, cb: Callback) -> None:
     svc = services(context)
-    user_id = update.effective_user.id  # type: ignore[union-attr]
+    user_id = context.user_id
     current = await svc.db().get_user(user_id)
     if current is None or current.onboarding != "age":
         # An old age button pressed later must never undo (or erase) a finished set-up.
@@ -113,7 +113,7 @@ async def on_age(update: Update, context: Context, cb: Callback) -> None:
 
 async def on_consent(update: Update, context: Context, cb: Callback) -> None:
     svc = services(context)
-    user_id = update.effective_user.id  # type: ignore[union-attr]
+    user_id = context.user_id
     user = await svc.db().get_user(user_id)
     if user is None:
         await reply(update, texts.NEEDS_ONBOARDING)
@@ -152,7 +152,7 @@ async def on_consent(update: Update, context: Context, cb: Callback) -> None:
 async def _step(update: Update, context: Context, step: str) -> None:
     """Record the onboarding step, unless the person is changing a setting later on."""
     svc = services(context)
-    user_id = update.effective_user.id  # type: ignore[union-attr]
+    user_id = context.user_id
     user = await svc.db().get_user(user_id)
     if user is not None and user.onboarding != "done":
         await svc.db().update_user(user_id, onboarding=step)
@@ -191,7 +191,7 @@ async def on_time_text(update: Update, context: Context, text: str) -> None:
 
 async def set_checkin_time(update: Update, context: Context, chosen: time) -> None:
     svc = services(context)
-    user_id = update.effective_user.id  # type: ignore[union-attr]
+    user_id = context.user_id
     user = await svc.db().get_user(user_id)
     if user is None:
         await reply(update, texts.NEEDS_ONBOARDING)
@@ -242,7 +242,7 @@ async def on_tz_confirm(update: Update, context: Context, cb: Callback) -> None:
         context.flow.wait_for("tz")
         await reply(update, texts.TZ_QUESTION)
         return
-    user_id = update.effective_user.id  # type: ignore[union-attr]
+    user_id = context.user_id
     await svc.db().update_user(user_id, tz=zone)
     context.flow.pending_tz = None
     context.flow.wait_for(None)
@@ -299,7 +299,7 @@ async def set_country(update: Update, context: Context, code: str) -> None:
     if country is None:
         await reply(update, texts.STALE_BUTTON)
         return
-    user_id = update.effective_user.id  # type: ignore[union-attr]
+    user_id = context.user_id
     await svc.db().update_user(user_id, country=country.code)
     remember_country(context, country.code)
     context.flow.wait_for(None)
@@ -309,7 +309,7 @@ async def set_country(update: Update, context: Context, code: str) -> None:
 
 async def finish(update: Update, context: Context) -> None:
     svc = services(context)
-    user_id = update.effective_user.id  # type: ignore[union-attr]
+    user_id = context.user_id
     user = await svc.db().get_user(user_id)
     if user is None or user.onboarding == "done":
         return

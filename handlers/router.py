@@ -124,6 +124,16 @@ async def on_unknown_command(update: Update, context: Context) -> None:
 async def private_only(update: Update, context: Context) -> None:
     """Group 0 of everything: outside private chats, say so once per chat and do nothing else."""
     chat = update.effective_chat
+    if chat is not None and chat.type == ChatType.PRIVATE and update.effective_user is None:
+        # A private message with no sender (Telegram omits `from` in rare cases): nothing can
+        # be kept or looked up for it. /sos and /help still answer (they need no one); anything
+        # else gets a short, kind answer instead of a traceback.
+        message = update.effective_message
+        if message is not None and (message.text or "").split("@")[0].strip() in ("/sos", "/help"):
+            return
+        if message is not None:
+            await message.reply_text(texts.NO_SENDER)
+        raise ApplicationHandlerStop
     if chat is None or chat.type == ChatType.PRIVATE:
         return
     svc = services(context)

@@ -156,7 +156,7 @@ async def on_days_text(update: Update, context: Context, text: str) -> None:
     if days is None:
         await reply(update, texts.DAYS_NOT_UNDERSTOOD)
         return
-    user_id = update.effective_user.id  # type: ignore[union-attr]
+    user_id = context.user_id
     user = await svc.db().get_user(user_id)
     context.flow.wait_for(None)
     if user is None:
@@ -179,7 +179,7 @@ async def on_medtime_text(update: Update, context: Context, text: str) -> None:
 
 async def set_meditation_time(update: Update, context: Context, chosen: time) -> None:
     svc = services(context)
-    user_id = update.effective_user.id  # type: ignore[union-attr]
+    user_id = context.user_id
     user = await svc.db().get_user(user_id)
     if user is None:
         return
