@@ -67,14 +67,24 @@ class StoreBase:
             reader = await aiosqlite.connect(path, isolation_level=None)
         except sqlite3.Error as exc:
             raise StorageUnavailable(str(exc)) from None
-        for conn in (writer, reader):
-            await conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
-            await conn.execute("PRAGMA foreign_keys = ON")
-            await conn.execute("PRAGMA secure_delete = ON")
-        await writer.execute("PRAGMA journal_mode = WAL")
-        await writer.execute("PRAGMA synchronous = NORMAL")
-        store = cls(writer, reader, sealer, path)
-        await store.migrate()
+        try:
+            # Read the header before anything else: a corrupt or foreign file fails here, and
+            # is left exactly as it was (no journal mode set, no migration written).
+            await reader.execute("SELECT count(*) FROM sqlite_master")
+            for conn in (writer, reader):
+                await conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
+                await conn.execute("PRAGMA foreign_keys = ON")
+                await conn.execute("PRAGMA secure_delete = ON")
+            await writer.execute("PRAGMA journal_mode = WAL")
+            await writer.execute("PRAGMA synchronous = NORMAL")
+            store = cls(writer, reader, sealer, path)
+            await store.migrate()
+        except (sqlite3.Error, StorageUnavailable) as exc:
+            # Close the connections (their threads would otherwise keep the process alive
+            # forever) and report one clear fault: the bot then serves in degraded mode.
+            await reader.close()
+            await writer.close()
+            raise StorageUnavailable(f"cannot use {path.name}: {exc}") from None
         _restrict_side_files(path)
         return store
 

@@ -164,8 +164,13 @@ async def _post_init(app: Application) -> None:  # type: ignore[type-arg]
         services.storage = await Storage.open(settings.db_path, Sealer(key))
     except (StorageUnavailable, OSError) as exc:
         # Keep serving: crisis help never depends on a working database.
+        # One clear line (the reason names the file, never a person's data); the file is left
+        # untouched for the operator (docs/operations.md: a corrupt database).
         log.error(
-            "database unavailable at start-up (%s); /sos and /help still answer", type(exc).__name__
+            "database unavailable at start-up (%s: %s); serving in degraded mode: /sos and /help "
+            "answer, everything else says the bot can't reach its memory",
+            type(exc).__name__,
+            exc,
         )
     # The learned triage layer loads in a thread while the bot already answers (the rules
     # alone judge the first messages); tests await this task for a deterministic start.
