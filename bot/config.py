@@ -37,6 +37,8 @@ class Settings(BaseSettings):
     journal_days: int = Field(default=90, ge=1, le=3650, alias="TRUSTBOT_JOURNAL_DAYS")
     min_age: int = Field(default=16, ge=13, le=21, alias="TRUSTBOT_MIN_AGE")
     send_rate: float = Field(default=25.0, gt=0, le=1000, alias="TRUSTBOT_SEND_RATE")
+    # Replies per second, all chats together (Telegram allows about 30); 0 means no overall cap.
+    reply_rate: float = Field(default=30.0, ge=0, le=1000, alias="TRUSTBOT_REPLY_RATE")
     grace_minutes: int = Field(default=120, ge=0, le=24 * 60, alias="TRUSTBOT_GRACE_MINUTES")
     tick_seconds: float = Field(default=20.0, gt=0, le=300, alias="TRUSTBOT_TICK_SECONDS")
     concurrency: int = Field(default=64, ge=1, le=256, alias="TRUSTBOT_CONCURRENCY")

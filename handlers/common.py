@@ -14,6 +14,7 @@ from bot.callbacks import encode
 from bot.flow import Flow
 from bot.services import Services
 from bot.storage import User
+from bot.transport.replies import URGENT
 from bot.triage import TriageResult
 from scheduler.timecalc import parse_time_of_day
 
@@ -129,19 +130,28 @@ def time_from_button(arg: str) -> time | None:
 
 
 async def reply(
-    update: Update, text: str, rows: Sequence[Sequence[Button]] | None = None
+    update: Update,
+    text: str,
+    rows: Sequence[Sequence[Button]] | None = None,
+    *,
+    urgent: bool = False,
 ) -> Message | None:
     """Send a new message to the chat the update came from (never quoting in groups).
 
-    A text over Telegram's limit goes out in several messages; buttons go on the last."""
+    A text over Telegram's limit goes out in several messages; buttons go on the last.
+    `urgent` (crisis help) jumps the chat's queue of replies and is retried even after a
+    timeout (bot/transport/replies.py)."""
     chat = update.effective_chat
     if chat is None:
         return None
+    bot = update.get_bot()
+    assert isinstance(bot, ExtBot)  # the application's bot: it takes rate_limit_args
+    limit = URGENT if urgent else None
     chunks = split_text(text)
     for chunk in chunks[:-1]:
-        await chat.send_message(chunk)
+        await bot.send_message(chat.id, chunk, rate_limit_args=limit)
     markup = keyboard(rows) if rows else None
-    return await chat.send_message(chunks[-1], reply_markup=markup)
+    return await bot.send_message(chat.id, chunks[-1], reply_markup=markup, rate_limit_args=limit)
 
 
 def local_now(now: datetime, tz: str | None) -> datetime:

@@ -59,10 +59,11 @@ async def sos(update: Update, context: Context) -> None:
         update,
         safety.sos_message(svc.resources, country, checked=svc.resources.checked),
         [[button(safety.CRISIS_BUTTON_MORE, "safe", "more")]],
+        urgent=True,
     )
     plan = await safety_plan_text(update, context)
     if plan:
-        await reply(update, "Your safety plan:\n\n" + plan)
+        await reply(update, "Your safety plan:\n\n" + plan, urgent=True)
     await count(context, "sos")
 
 
@@ -78,7 +79,7 @@ async def help_command(update: Update, context: Context) -> None:
             "What I can do:\n" + texts.COMMAND_LIST,
         ]
     )
-    await reply(update, body)
+    await reply(update, body, urgent=True)
 
 
 async def count(context: Context, name: str) -> None:

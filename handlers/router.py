@@ -176,6 +176,10 @@ async def on_error(update: object, context: Context) -> None:
         return
     if update.effective_chat.type != ChatType.PRIVATE:
         return
+    if isinstance(error, TelegramError):
+        # A send failed after its retries (bot/transport/replies.py) or may have arrived (a
+        # timeout): an apology would be a second send, as likely to fail or to duplicate.
+        return
     text = texts.DB_DOWN if isinstance(error, StorageUnavailable) else texts.ERROR
     try:
         await update.effective_chat.send_message(text)

@@ -101,9 +101,9 @@ async def respond_crisis(update: Update, context: Context, result: TriageResult)
     if "crisis:recent_crisis_reassurance" in result.reasons:
         # "I'm fine" right after a crisis answer: welcome it without repeating everything,
         # and keep help one tap away (one reassurance does not end the crisis path).
-        await reply(update, safety.still_here_message(country), crisis_rows())
+        await reply(update, safety.still_here_message(country), crisis_rows(), urgent=True)
         return
-    await reply(update, safety.crisis_message(svc.resources, country), crisis_rows())
+    await reply(update, safety.crisis_message(svc.resources, country), crisis_rows(), urgent=True)
     asked = flow.asked
     if "crisis:safety_answer" in result.reasons and asked is not None and asked.answer is None:
         _note_answer(context, "yes")  # a typed yes (the buttons note their own answer)
@@ -215,7 +215,7 @@ async def on_safe(update: Update, context: Context, cb: Callback) -> None:
     svc = services(context)
     if cb.arg(0) == "more":
         country = await country_for(update, context)
-        await reply(update, safety.more_help_message(svc.resources, country))
+        await reply(update, safety.more_help_message(svc.resources, country), urgent=True)
         return
     # "I'm safe right now" is welcome, but one "I'm fine" does not end the crisis path:
     # the crisis window stays open, so the next worrying message is still taken seriously.

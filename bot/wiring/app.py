@@ -16,7 +16,6 @@ import logging
 
 from telegram import BotCommand, Update
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
@@ -35,6 +34,7 @@ from bot.services import Clock, Services, system_clock
 from bot.storage import Storage, StorageUnavailable
 from bot.transport.http import AiohttpRequest
 from bot.transport.ordering import PerUserUpdateProcessor
+from bot.transport.replies import ReplyLimiter
 from bot.triage import model as triage_model
 from bot.wiring.logs import install_quiet_http
 from content.loader import Library, load_library
@@ -92,11 +92,13 @@ def build_application(
         .context_types(ContextTypes(context=Context))
         .base_url(settings.api_base_url)
         .base_file_url(settings.file_base_url)
-        # No overall 30/s cap on replies (it capped a rush at 25 updates/s in bench/updates.py):
-        # 429s are still retried, and group limits kept. Scheduled prompts have their own pacer.
-        .rate_limiter(AIORateLimiter(overall_max_rate=0, max_retries=3))
+        # Replies: paced per chat and overall, 429s pause one chat, undelivered sends retried
+        # (bot/transport/replies.py). Scheduled prompts have their own pacer.
+        .rate_limiter(ReplyLimiter(overall_rate=settings.reply_rate))
         .concurrent_updates(PerUserUpdateProcessor(settings.concurrency))
-        .request(AiohttpRequest(max(8, settings.concurrency + 4)))
+        # Telegram sometimes answers a send after several seconds: a 5 s read timeout counted
+        # such a delivered reply as failed. 25 s waits for it.
+        .request(AiohttpRequest(max(8, settings.concurrency + 4), read_timeout=25.0))
         .get_updates_request(AiohttpRequest(2, read_timeout=10.0))
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
