@@ -333,5 +333,7 @@ FEATURE = Feature(
         "ground": Action(on_ground),  # start
         "plan": Action(on_plan, 1, 2),  # start | skip <n> | pin
     },
-    text_steps={"plan": TextStep(plan_answer)},
+    # Warning signs and hard moments are what a safety plan is made of: a concern answer goes
+    # out for them, and the plan goes on (a crisis answer closes it; see respond_crisis).
+    text_steps={"plan": TextStep(plan_answer, also_when_worried=True)},
 )

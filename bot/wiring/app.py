@@ -72,6 +72,7 @@ def build_application(
     library: Library | None = None,
     resources: Resources | None = None,
     with_scheduler: bool = True,
+    pace_replies: bool = True,
     application_class: type[Application] | None = None,  # type: ignore[type-arg]
 ) -> Application:  # type: ignore[type-arg]
     """Build (not start) the bot. Storage opens in post_init, so a broken database still
@@ -94,7 +95,11 @@ def build_application(
         .base_file_url(settings.file_base_url)
         # Replies: paced per chat and overall, 429s pause one chat, undelivered sends retried
         # (bot/transport/replies.py). Scheduled prompts have their own pacer.
-        .rate_limiter(ReplyLimiter(overall_rate=settings.reply_rate))
+        .rate_limiter(
+            ReplyLimiter(overall_rate=settings.reply_rate)
+            if pace_replies  # the terminal demo talks to the local emulator: no limits there
+            else ReplyLimiter(per_chat_rate=0, overall_rate=0)
+        )
         .concurrent_updates(PerUserUpdateProcessor(settings.concurrency))
         # Telegram sometimes answers a send after several seconds: a 5 s read timeout counted
         # such a delivered reply as failed. 25 s waits for it.

@@ -208,7 +208,7 @@ def triage_eval(out: TextIO) -> int:
     if model.load() is None:
         print(f"the learned layer did not load: {model.load_error()}", file=sys.stderr)
         return 1
-    data = Path(__file__).resolve().parent.parent / "tests" / "data"
+    data = Path(__file__).resolve().parents[2] / "tests" / "data"
     for path in sorted(data.glob("triage_*.jsonl")):
         items = load_items(path)
         print(f"{path.name}", file=out)

@@ -67,7 +67,7 @@ async def run_demo(
         TRUSTBOT_DB_PATH=workdir / "demo.sqlite3",
         TRUSTBOT_LOG_LEVEL="WARNING",
     )
-    app = build_application(settings)
+    app = build_application(settings, pace_replies=False)
     printed = 0
     buttons: list[tuple[int, str, str]] = []  # (number, label, data) of the latest keyboard
     keyboard_message = 0
