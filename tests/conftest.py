@@ -177,7 +177,13 @@ async def start_bot(
         **env,
     )
     app = build_application(
-        settings, clock=clock, with_scheduler=False, application_class=TrackingApplication
+        settings,
+        clock=clock,
+        with_scheduler=False,
+        application_class=TrackingApplication,
+        # Pacing (one reply a second per chat) is tested on a fake clock in test_replies.py;
+        # here it would only make the suite wait. Retries stay on.
+        pace_replies=False,
     )
     assert isinstance(app, TrackingApplication)
     await app.initialize()
