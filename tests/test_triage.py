@@ -25,7 +25,10 @@ from bot.triage import (
     triage_in_context,
 )
 from bot.triage import rules as tr
+from bot.triage.anchors import pattern_anchors, required_sets
 from bot.triage.evaluation import evaluate, load_items, thresholds_failed
+from bot.triage.lexicon import Entry, parse_category
+from bot.triage.normalise import normalise_pattern
 
 LEX = tr.LEXICON
 LEXICON_FILES = sorted(tr.LEXICON_DIR.glob("*.yaml"))
@@ -77,7 +80,7 @@ def test_lexicon_file_documents_its_format_and_parses(path: Path) -> None:
     data = yaml.safe_load(text)
     assert isinstance(data.get("language"), str)
     for name, entries in data["categories"].items():
-        tr.parse_category(name)  # raises on an unknown category key
+        parse_category(name)  # raises on an unknown category key
         for entry in entries:
             assert isinstance(entry, list) and len(entry) >= 2, f"{name}: {entry!r}"
 
@@ -97,12 +100,12 @@ def test_every_pattern_compiles_and_is_anchored() -> None:
     assert LEX.unanchored == ()
 
 
-def _entry_id(entry: tr.Entry) -> str:
+def _entry_id(entry: Entry) -> str:
     return f"{entry.file}:{entry.category}:{entry.source[:40]}"
 
 
 @pytest.mark.parametrize("entry", LEX.entries, ids=_entry_id)
-def test_each_lexicon_entry_is_exercised_by_its_examples(entry: tr.Entry) -> None:
+def test_each_lexicon_entry_is_exercised_by_its_examples(entry: Entry) -> None:
     cat = LEX.categories[entry.category]
     for example in entry.examples:
         segs = tr.segments(example)
@@ -130,16 +133,16 @@ def test_each_modifier_and_answer_entry_matches_its_example() -> None:
 
 
 def test_anchor_extraction() -> None:
-    assert tr.pattern_anchors(r"\bsuicid\w*") == frozenset({"suicid"})
-    assert tr.pattern_anchors(r"s(?:uicid|ucid)") == frozenset({"suicid", "sucid"})
-    assert tr.pattern_anchors(r"(?:kil|end) myself") == frozenset({"myself"})
-    assert tr.pattern_anchors(r"si\b") == frozenset({"si$"})
-    assert tr.pattern_anchors(r"(?:a|b)") is None
+    assert pattern_anchors(r"\bsuicid\w*") == frozenset({"suicid"})
+    assert pattern_anchors(r"s(?:uicid|ucid)") == frozenset({"suicid", "sucid"})
+    assert pattern_anchors(r"(?:kil|end) myself") == frozenset({"myself"})
+    assert pattern_anchors(r"si\b") == frozenset({"si$"})
+    assert pattern_anchors(r"(?:a|b)") is None
 
 
 def test_pattern_normalisation_keeps_regex_syntax() -> None:
-    assert tr._normalise_pattern(r"kill\S+ [A-Z]{2} don't") == r"kil\S+ [a-z]{2} dont"
-    assert tr._normalise_pattern("müde") == "mude"
+    assert normalise_pattern(r"kill\S+ [A-Z]{2} don't") == r"kil\S+ [a-z]{2} dont"
+    assert normalise_pattern("müde") == "mude"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -551,18 +554,18 @@ def test_the_regex_parser_still_offers_what_the_anchor_rule_reads() -> None:
         "CATEGORY_SPACE",
     ):
         assert hasattr(sre_parse, name), name
-    assert tr.required_sets(r"\b(?:want to die)\b") == [
+    assert required_sets(r"\b(?:want to die)\b") == [
         frozenset({"want$"}),
         frozenset({"to$"}),
         frozenset({"die$"}),
     ]
     # "kil+" is "ki" then one or more "l": the word start every match has is "ki"
-    assert tr.required_sets(r"\b(?:kil+ (?:my ?self|me))\b") == [
+    assert required_sets(r"\b(?:kil+ (?:my ?self|me))\b") == [
         frozenset({"ki"}),
         frozenset({"my", "me"}),
     ]
-    assert tr.pattern_anchors(r"\b(?:end(?:ing)? (?:it all|my life))\b") == frozenset({"end"})
-    assert tr.pattern_anchors(r"\b(?:\w+ing)\b") is None  # no literal word start: runs always
+    assert pattern_anchors(r"\b(?:end(?:ing)? (?:it all|my life))\b") == frozenset({"end"})
+    assert pattern_anchors(r"\b(?:\w+ing)\b") is None  # no literal word start: runs always
 
 
 def test_every_risk_pattern_is_found_through_its_anchors() -> None:
