@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import logging
+from typing import Any, TypeAlias
 
 from telegram import BotCommand, Update
 from telegram.ext import (
@@ -44,10 +45,14 @@ from handlers import safety as safety_handlers
 from handlers.common import Context, flow_key
 from handlers.registry import features
 
+# PTB's Application is generic in six types (bot, context, three data dicts, job queue); the
+# wiring handles applications of any of them.
+AnyApplication: TypeAlias = Application[Any, Any, Any, Any, Any, Any]
+
 log = logging.getLogger(__name__)
 
 
-class TrustApplication(Application):  # type: ignore[type-arg]
+class TrustApplication(AnyApplication):
     """PTB's Application, with each person's flow state loaded once before an update's
     handlers run and saved once after (the per-user processor keeps one person's updates in
     order, so two updates never share a flow at once)."""
@@ -73,8 +78,8 @@ def build_application(
     resources: Resources | None = None,
     with_scheduler: bool = True,
     pace_replies: bool = True,
-    application_class: type[Application] | None = None,  # type: ignore[type-arg]
-) -> Application:  # type: ignore[type-arg]
+    application_class: type[AnyApplication] | None = None,
+) -> AnyApplication:
     """Build (not start) the bot. Storage opens in post_init, so a broken database still
     leaves /sos and /help working."""
     install_quiet_http()
@@ -115,7 +120,7 @@ def build_application(
     return app
 
 
-def register_handlers(app: Application) -> None:  # type: ignore[type-arg]
+def register_handlers(app: AnyApplication) -> None:
     """Every feature's commands, buttons and text steps (handlers/registry.py), in the groups
     the module docstring lists."""
     table = features()
@@ -161,7 +166,7 @@ def register_handlers(app: Application) -> None:  # type: ignore[type-arg]
     app.add_error_handler(router.on_error)
 
 
-async def _post_init(app: Application) -> None:  # type: ignore[type-arg]
+async def _post_init(app: AnyApplication) -> None:
     services: Services = app.bot_data["services"]
     settings = services.settings
     try:
@@ -205,7 +210,7 @@ async def _load_triage_model() -> None:
         log.info("learned triage layer loaded (%d features)", loaded.size)
 
 
-async def _post_shutdown(app: Application) -> None:  # type: ignore[type-arg]
+async def _post_shutdown(app: AnyApplication) -> None:
     services: Services = app.bot_data["services"]
     from scheduler.delivery import uninstall
 
