@@ -178,6 +178,7 @@ MED_DONE_BUTTON = "Finish"
 MED_FINISHED = "Well done for taking that time for yourself. 🌿"
 MED_ANOTHER = "Another practice"
 
+BUTTON_ELSEWHERE = "This button only works in our private chat with you. Open it and send /start."
 STALE_BUTTON = "That button has expired. Here's a fresh start: try /lesson, /checkin or /meditate."
 NOT_UNDERSTOOD_TEXT = (
     "Thank you for writing. I'm a simple bot, so I work best with commands: "

@@ -7,6 +7,7 @@ messages each get a short, clear reply.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
 
@@ -134,6 +135,15 @@ async def private_only(update: Update, context: Context) -> None:
         if message is not None:
             await message.reply_text(texts.NO_SENDER)
         raise ApplicationHandlerStop
+    query = update.callback_query
+    if query is not None and (chat is None or chat.type == ChatType.PRIVATE):
+        # A press is only ever answered in the presser's own private chat. A press on an
+        # inline message (the bot sends none) or on someone else's chat is answered on the
+        # button itself, and nothing else happens.
+        if query.message is None or query.message.chat.id != query.from_user.id:
+            with contextlib.suppress(TelegramError):
+                await query.answer(texts.BUTTON_ELSEWHERE)
+            raise ApplicationHandlerStop
     if chat is None or chat.type == ChatType.PRIVATE:
         return
     svc = services(context)

@@ -169,6 +169,13 @@ class UserSide(EmulatorState):
         self._queue_update("callback_query", query)
         return callback_id
 
+    def send_raw(self, kind: str, payload: JSONDict) -> JSONDict:
+        """Queue an update of ``kind`` exactly as given: for updates no scripted user makes
+        (a message without ``from``, an inline-message press, a field Telegram never omits)."""
+        if kind == "callback_query" and isinstance(payload.get("id"), str):
+            self._callbacks.setdefault(payload["id"], [])  # so that it can be answered
+        return self._queue_update(kind, payload)
+
     def block_bot(self, user_id: int) -> None:
         """The user blocks the bot: a ``my_chat_member`` update, then 403 on every send."""
         user = self._users.get(user_id) or self._user(user_id, "Alex", "en")

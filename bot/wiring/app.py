@@ -36,6 +36,7 @@ from bot.storage import Storage, StorageUnavailable
 from bot.transport.http import AiohttpRequest
 from bot.transport.ordering import PerUserUpdateProcessor
 from bot.transport.replies import ReplyLimiter
+from bot.transport.updates import TolerantBot, quiet_parse_failures
 from bot.triage import model as triage_model
 from bot.wiring.logs import install_quiet_http
 from content.loader import Library, load_library
@@ -92,24 +93,30 @@ def build_application(
         resources=resources or load_resources(),
         clock=clock,
     )
-    builder = ApplicationBuilder().application_class(application_class or TrustApplication)
-    app = (
-        builder.token(token)
-        .context_types(ContextTypes(context=Context))
-        .base_url(settings.api_base_url)
-        .base_file_url(settings.file_base_url)
+    # The bot is built here rather than by the builder so that it can be a TolerantBot: an
+    # update PTB cannot read is skipped, not retried forever (bot/transport/updates.py).
+    tolerant = TolerantBot(
+        token,
+        base_url=settings.api_base_url,
+        base_file_url=settings.file_base_url,
+        # Telegram sometimes answers a send after several seconds: a 5 s read timeout counted
+        # such a delivered reply as failed. 25 s waits for it.
+        request=AiohttpRequest(max(8, settings.concurrency + 4), read_timeout=25.0),
+        get_updates_request=AiohttpRequest(2, read_timeout=10.0),
         # Replies: paced per chat and overall, 429s pause one chat, undelivered sends retried
         # (bot/transport/replies.py). Scheduled prompts have their own pacer.
-        .rate_limiter(
+        rate_limiter=(
             ReplyLimiter(overall_rate=settings.reply_rate)
             if pace_replies  # the terminal demo talks to the local emulator: no limits there
             else ReplyLimiter(per_chat_rate=0, overall_rate=0)
-        )
+        ),
+    )
+    quiet_parse_failures()
+    builder = ApplicationBuilder().application_class(application_class or TrustApplication)
+    app = (
+        builder.bot(tolerant)
+        .context_types(ContextTypes(context=Context))
         .concurrent_updates(PerUserUpdateProcessor(settings.concurrency))
-        # Telegram sometimes answers a send after several seconds: a 5 s read timeout counted
-        # such a delivered reply as failed. 25 s waits for it.
-        .request(AiohttpRequest(max(8, settings.concurrency + 4), read_timeout=25.0))
-        .get_updates_request(AiohttpRequest(2, read_timeout=10.0))
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
         .build()
