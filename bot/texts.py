@@ -73,6 +73,10 @@ TZ_YES = "Yes, that's right"
 TZ_NO = "No, let me try again"
 TZ_NOT_FOUND = "I couldn't find a time zone for that. Could you try a nearby big city?"
 TZ_SUGGEST = "I couldn't find that exactly. Did you mean one of these: {options}?"
+TZ_COUNTRY = (
+    "{country} has more than one time zone. Which one is yours? "
+    "Type the city nearest you, or one of these:\n{options}"
+)
 
 COUNTRY_QUESTION = (
     "Which country are you in? I use it only to show the right crisis lines in /sos. "

@@ -32,7 +32,7 @@ from scheduler.timecalc import (
     format_time,
     parse_time_of_day,
 )
-from scheduler.timezones import resolve_timezone, suggest_timezones
+from scheduler.timezones import country_choices, resolve_timezone, suggest_timezones
 
 COMMON_TIMES = ("07:00", "08:00", "09:00", "12:00", "18:00", "20:00", "21:00")
 COMMON_COUNTRIES = ("US", "GB", "CA", "AU", "IE", "IN", "DE", "FR", "ES", "BR", "MX", "RU")
@@ -219,6 +219,12 @@ async def ask_timezone(update: Update, context: Context) -> None:
 async def on_tz_text(update: Update, context: Context, text: str) -> None:
     svc = services(context)
     zone = resolve_timezone(text)
+    country = country_choices(text) if zone is None else None
+    if country is not None:
+        # "Australia": several clocks, so the person picks by typing one of the cities.
+        labels = "\n".join(f"• {choice.label}" for choice in country.choices)
+        await reply(update, texts.TZ_COUNTRY.format(country=country.name, options=labels))
+        return
     if zone is None:
         options = suggest_timezones(text)
         await reply(

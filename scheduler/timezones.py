@@ -1,14 +1,18 @@
 """Turn what a user types about where they are into an IANA time zone name.
 
 People answer "Which city's time are you on?" with "Berlin", "new york", "São Paulo", "NYC",
-"UTC+2" or "europe/berlin". :func:`resolve_timezone` maps all of these to a zone key that
-``zoneinfo.ZoneInfo`` accepts; :func:`suggest_timezones` offers close matches for a typo so the
-bot can ask "Did you mean ...?" instead of failing; :func:`country_default_timezone` gives a
-sensible starting guess from a two-letter country code.
+"UTC+2", "europe/berlin" or their country. :func:`resolve_timezone` maps all of these to a zone
+key that ``zoneinfo.ZoneInfo`` accepts; :func:`suggest_timezones` offers close matches for a typo
+so the bot can ask "Did you mean ...?" instead of failing; :func:`country_choices` gives the
+clocks of a country that has more than one ("Australia"), so the bot can ask which is theirs.
 
-The city index is every key of ``zoneinfo.available_timezones()`` (the tzdata package ships them)
-keyed by its last component, plus the small tables below for big cities that are not zone keys,
-common abbreviations and a few countries. It is built once, on first use.
+What is known about countries comes from the tables the tzdata package ships: ``iso3166.tab``
+(names) and ``zone.tab`` / ``zone1970.tab`` (each country's zones, with comments). A country's
+zones whose clocks agree from now on count as one clock, so "Germany" (Europe/Berlin and
+Europe/Busingen) resolves directly and "Australia" does not. The city index is every key of
+``zoneinfo.available_timezones()`` keyed by its last component. Hand-kept below is only what those
+files cannot say: big cities that are not zone keys, abbreviations, legacy names, names people
+type for countries, and a few deliberate defaults. Everything is built once, on first use.
 """
 
 from __future__ import annotations
@@ -17,472 +21,286 @@ import difflib
 import functools
 import re
 import unicodedata
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from zoneinfo import available_timezones
+from datetime import UTC, datetime, timedelta
+from importlib import resources
+from zoneinfo import ZoneInfo, available_timezones
 
-__all__ = ["country_default_timezone", "resolve_timezone", "suggest_timezones"]
+__all__ = [
+    "Country",
+    "ZoneChoice",
+    "countries",
+    "country_choices",
+    "resolve_timezone",
+    "suggest_timezones",
+]
 
 # Longer input is not a place name; refusing it early keeps difflib cheap on hostile text.
 _MAX_INPUT = 100
 
-# --- data -----------------------------------------------------------------------------------
+# --- hand-kept data ---------------------------------------------------------------------------
 
-# Zone keys that tzdata keeps only for backward compatibility, mapped to the current name.
-# Only renames and exact aliases are listed: zones that tzdata merged because their clocks agree
-# since 1970 (Europe/Oslo and Europe/Berlin, say) stay as the user's own city.
+# Zone keys that tzdata keeps only for backward compatibility, as current name -> comma-separated
+# old names. Only renames and exact aliases are listed: zones that tzdata merged because their
+# clocks agree since 1970 (Europe/Oslo and Europe/Berlin, say) stay as the user's own city. Not
+# derived from tzdata.zi's links: those point at the merged zone (Iceland -> Africa/Abidjan).
+_LEGACY_TABLE: dict[str, str] = {
+    "America/Adak": "America/Atka",
+    "America/Argentina/Buenos_Aires": "America/Buenos_Aires",
+    "America/Argentina/Catamarca": "America/Catamarca",
+    "America/Argentina/Cordoba": "America/Cordoba, America/Rosario",
+    "America/Atikokan": "America/Coral_Harbour",
+    "America/Tijuana": "America/Ensenada, America/Santa_Isabel",
+    "America/Indiana/Indianapolis": "America/Fort_Wayne, America/Indianapolis",
+    "America/Nuuk": "America/Godthab",
+    "America/Argentina/Jujuy": "America/Jujuy",
+    "America/Indiana/Knox": "America/Knox_IN",
+    "America/Kentucky/Louisville": "America/Louisville",
+    "America/Argentina/Mendoza": "America/Mendoza",
+    "America/Rio_Branco": "America/Porto_Acre",
+    "America/Denver": "America/Shiprock, US/Mountain, Navajo",
+    "America/St_Thomas": "America/Virgin",
+    "Asia/Ashgabat": "Asia/Ashkhabad",
+    "Asia/Kolkata": "Asia/Calcutta",
+    "Asia/Shanghai": "Asia/Chongqing, Asia/Chungking, Asia/Harbin, PRC",
+    "Asia/Dhaka": "Asia/Dacca",
+    "Europe/Istanbul": "Asia/Istanbul, Turkey",
+    "Asia/Urumqi": "Asia/Kashgar",
+    "Asia/Kathmandu": "Asia/Katmandu",
+    "Asia/Macau": "Asia/Macao",
+    "Asia/Yangon": "Asia/Rangoon",
+    "Asia/Ho_Chi_Minh": "Asia/Saigon",
+    "Asia/Jerusalem": "Asia/Tel_Aviv, Israel",
+    "Asia/Thimphu": "Asia/Thimbu",
+    "Asia/Makassar": "Asia/Ujung_Pandang",
+    "Asia/Ulaanbaatar": "Asia/Ulan_Bator",
+    "Atlantic/Faroe": "Atlantic/Faeroe",
+    "Australia/Sydney": "Australia/ACT, Australia/Canberra, Australia/NSW",
+    "Australia/Lord_Howe": "Australia/LHI",
+    "Australia/Darwin": "Australia/North",
+    "Australia/Brisbane": "Australia/Queensland",
+    "Australia/Adelaide": "Australia/South",
+    "Australia/Hobart": "Australia/Tasmania",
+    "Australia/Melbourne": "Australia/Victoria",
+    "Australia/Perth": "Australia/West",
+    "Australia/Broken_Hill": "Australia/Yancowinna",
+    "Europe/London": "Europe/Belfast, GB, GB-Eire",
+    "Europe/Kyiv": "Europe/Kiev, Europe/Uzhgorod, Europe/Zaporozhye",
+    "Asia/Nicosia": "Europe/Nicosia",
+    "Europe/Chisinau": "Europe/Tiraspol",
+    "Pacific/Kanton": "Pacific/Enderbury",
+    "Pacific/Pohnpei": "Pacific/Ponape",
+    "Pacific/Pago_Pago": "Pacific/Samoa",
+    "Pacific/Chuuk": "Pacific/Truk, Pacific/Yap",
+    "America/Sao_Paulo": "Brazil/East",
+    "America/Halifax": "Canada/Atlantic",
+    "America/Winnipeg": "Canada/Central",
+    "America/Toronto": "Canada/Eastern",
+    "America/Edmonton": "Canada/Mountain",
+    "America/St_Johns": "Canada/Newfoundland",
+    "America/Vancouver": "Canada/Pacific",
+    "America/Mexico_City": "Mexico/General",
+    "America/Anchorage": "US/Alaska",
+    "America/Phoenix": "US/Arizona",
+    "America/Chicago": "US/Central",
+    "America/New_York": "US/Eastern",
+    "Pacific/Honolulu": "US/Hawaii",
+    "America/Los_Angeles": "US/Pacific",
+    "America/Havana": "Cuba",
+    "Africa/Cairo": "Egypt",
+    "Europe/Dublin": "Eire",
+    "Asia/Hong_Kong": "Hongkong",
+    "Atlantic/Reykjavik": "Iceland",
+    "Asia/Tehran": "Iran",
+    "America/Jamaica": "Jamaica",
+    "Asia/Tokyo": "Japan",
+    "Pacific/Kwajalein": "Kwajalein",
+    "Africa/Tripoli": "Libya",
+    "Pacific/Auckland": "NZ",
+    "Pacific/Chatham": "NZ-CHAT",
+    "Europe/Warsaw": "Poland",
+    "Europe/Lisbon": "Portugal",
+    "Asia/Taipei": "ROC",
+    "Asia/Seoul": "ROK",
+    "Asia/Singapore": "Singapore",
+    "Europe/Moscow": "W-SU",
+    "UTC": (
+        "Etc/GMT, Etc/GMT+0, Etc/GMT-0, Etc/GMT0, Etc/Greenwich, Etc/UCT, Etc/UTC, Etc/Universal, "
+        "Etc/Zulu, GMT, GMT+0, GMT-0, GMT0, Greenwich, UCT, Universal, Zulu"
+    ),
+}
 LEGACY_ZONES: dict[str, str] = {
-    "America/Atka": "America/Adak",
-    "America/Buenos_Aires": "America/Argentina/Buenos_Aires",
-    "America/Catamarca": "America/Argentina/Catamarca",
-    "America/Cordoba": "America/Argentina/Cordoba",
-    "America/Coral_Harbour": "America/Atikokan",
-    "America/Ensenada": "America/Tijuana",
-    "America/Fort_Wayne": "America/Indiana/Indianapolis",
-    "America/Godthab": "America/Nuuk",
-    "America/Indianapolis": "America/Indiana/Indianapolis",
-    "America/Jujuy": "America/Argentina/Jujuy",
-    "America/Knox_IN": "America/Indiana/Knox",
-    "America/Louisville": "America/Kentucky/Louisville",
-    "America/Mendoza": "America/Argentina/Mendoza",
-    "America/Porto_Acre": "America/Rio_Branco",
-    "America/Rosario": "America/Argentina/Cordoba",
-    "America/Santa_Isabel": "America/Tijuana",
-    "America/Shiprock": "America/Denver",
-    "America/Virgin": "America/St_Thomas",
-    "Asia/Ashkhabad": "Asia/Ashgabat",
-    "Asia/Calcutta": "Asia/Kolkata",
-    "Asia/Chongqing": "Asia/Shanghai",
-    "Asia/Chungking": "Asia/Shanghai",
-    "Asia/Dacca": "Asia/Dhaka",
-    "Asia/Harbin": "Asia/Shanghai",
-    "Asia/Istanbul": "Europe/Istanbul",
-    "Asia/Kashgar": "Asia/Urumqi",
-    "Asia/Katmandu": "Asia/Kathmandu",
-    "Asia/Macao": "Asia/Macau",
-    "Asia/Rangoon": "Asia/Yangon",
-    "Asia/Saigon": "Asia/Ho_Chi_Minh",
-    "Asia/Tel_Aviv": "Asia/Jerusalem",
-    "Asia/Thimbu": "Asia/Thimphu",
-    "Asia/Ujung_Pandang": "Asia/Makassar",
-    "Asia/Ulan_Bator": "Asia/Ulaanbaatar",
-    "Atlantic/Faeroe": "Atlantic/Faroe",
-    "Australia/ACT": "Australia/Sydney",
-    "Australia/Canberra": "Australia/Sydney",
-    "Australia/LHI": "Australia/Lord_Howe",
-    "Australia/NSW": "Australia/Sydney",
-    "Australia/North": "Australia/Darwin",
-    "Australia/Queensland": "Australia/Brisbane",
-    "Australia/South": "Australia/Adelaide",
-    "Australia/Tasmania": "Australia/Hobart",
-    "Australia/Victoria": "Australia/Melbourne",
-    "Australia/West": "Australia/Perth",
-    "Australia/Yancowinna": "Australia/Broken_Hill",
-    "Europe/Belfast": "Europe/London",
-    "Europe/Kiev": "Europe/Kyiv",
-    "Europe/Nicosia": "Asia/Nicosia",
-    "Europe/Tiraspol": "Europe/Chisinau",
-    "Europe/Uzhgorod": "Europe/Kyiv",
-    "Europe/Zaporozhye": "Europe/Kyiv",
-    "Pacific/Enderbury": "Pacific/Kanton",
-    "Pacific/Ponape": "Pacific/Pohnpei",
-    "Pacific/Samoa": "Pacific/Pago_Pago",
-    "Pacific/Truk": "Pacific/Chuuk",
-    "Pacific/Yap": "Pacific/Chuuk",
-    "Brazil/East": "America/Sao_Paulo",
-    "Canada/Atlantic": "America/Halifax",
-    "Canada/Central": "America/Winnipeg",
-    "Canada/Eastern": "America/Toronto",
-    "Canada/Mountain": "America/Edmonton",
-    "Canada/Newfoundland": "America/St_Johns",
-    "Canada/Pacific": "America/Vancouver",
-    "Mexico/General": "America/Mexico_City",
-    "US/Alaska": "America/Anchorage",
-    "US/Arizona": "America/Phoenix",
-    "US/Central": "America/Chicago",
-    "US/Eastern": "America/New_York",
-    "US/Hawaii": "Pacific/Honolulu",
-    "US/Mountain": "America/Denver",
-    "US/Pacific": "America/Los_Angeles",
-    "Cuba": "America/Havana",
-    "Egypt": "Africa/Cairo",
-    "Eire": "Europe/Dublin",
-    "GB": "Europe/London",
-    "GB-Eire": "Europe/London",
-    "Hongkong": "Asia/Hong_Kong",
-    "Iceland": "Atlantic/Reykjavik",
-    "Iran": "Asia/Tehran",
-    "Israel": "Asia/Jerusalem",
-    "Jamaica": "America/Jamaica",
-    "Japan": "Asia/Tokyo",
-    "Kwajalein": "Pacific/Kwajalein",
-    "Libya": "Africa/Tripoli",
-    "NZ": "Pacific/Auckland",
-    "NZ-CHAT": "Pacific/Chatham",
-    "Navajo": "America/Denver",
-    "PRC": "Asia/Shanghai",
-    "Poland": "Europe/Warsaw",
-    "Portugal": "Europe/Lisbon",
-    "ROC": "Asia/Taipei",
-    "ROK": "Asia/Seoul",
-    "Singapore": "Asia/Singapore",
-    "Turkey": "Europe/Istanbul",
-    "W-SU": "Europe/Moscow",
-    "Etc/GMT": "UTC",
-    "Etc/GMT+0": "UTC",
-    "Etc/GMT-0": "UTC",
-    "Etc/GMT0": "UTC",
-    "Etc/Greenwich": "UTC",
-    "Etc/UCT": "UTC",
-    "Etc/UTC": "UTC",
-    "Etc/Universal": "UTC",
-    "Etc/Zulu": "UTC",
-    "GMT": "UTC",
-    "GMT+0": "UTC",
-    "GMT-0": "UTC",
-    "GMT0": "UTC",
-    "Greenwich": "UTC",
-    "UCT": "UTC",
-    "Universal": "UTC",
-    "Zulu": "UTC",
+    old.strip(): zone for zone, olds in _LEGACY_TABLE.items() for old in olds.split(",")
 }
 
 # Names people use that are not (the last part of) a zone key: big cities, capitals, common
-# spellings and abbreviations. Keys are written as typed; they are normalised when indexed.
-# Ambiguous abbreviations go to the zone most people who type them mean (IST: India).
-ALIASES: dict[str, str] = {
+# spellings and abbreviations, as zone -> comma-separated names. Names are written as typed; they
+# are normalised when indexed. Ambiguous abbreviations go to the zone most people who type them
+# mean (IST: India).
+_CITY_ALIASES: dict[str, str] = {
     # North America
-    "NYC": "America/New_York",
-    "New York City": "America/New_York",
-    "Manhattan": "America/New_York",
-    "Brooklyn": "America/New_York",
-    "Washington": "America/New_York",
-    "Washington DC": "America/New_York",
-    "DC": "America/New_York",
-    "Boston": "America/New_York",
-    "Philadelphia": "America/New_York",
-    "Atlanta": "America/New_York",
-    "Miami": "America/New_York",
-    "Orlando": "America/New_York",
-    "Pittsburgh": "America/New_York",
-    "Charlotte": "America/New_York",
-    "Baltimore": "America/New_York",
-    "Cleveland": "America/New_York",
-    "Houston": "America/Chicago",
-    "Dallas": "America/Chicago",
-    "Austin": "America/Chicago",
-    "San Antonio": "America/Chicago",
-    "New Orleans": "America/Chicago",
-    "Minneapolis": "America/Chicago",
-    "St Louis": "America/Chicago",
-    "Kansas City": "America/Chicago",
-    "Nashville": "America/Chicago",
-    "Salt Lake City": "America/Denver",
-    "Albuquerque": "America/Denver",
-    "LA": "America/Los_Angeles",
-    "San Francisco": "America/Los_Angeles",
-    "SF": "America/Los_Angeles",
-    "San Diego": "America/Los_Angeles",
-    "San Jose": "America/Los_Angeles",
-    "Seattle": "America/Los_Angeles",
-    "Portland": "America/Los_Angeles",
-    "Las Vegas": "America/Los_Angeles",
-    "Sacramento": "America/Los_Angeles",
-    "Honolulu": "Pacific/Honolulu",
-    "Hawaii": "Pacific/Honolulu",
-    "Alaska": "America/Anchorage",
-    "Ottawa": "America/Toronto",
-    "Montreal": "America/Toronto",
-    "Quebec": "America/Toronto",
-    "Calgary": "America/Edmonton",
-    "Guadalajara": "America/Mexico_City",
-    "Puebla": "America/Mexico_City",
-    "CDMX": "America/Mexico_City",
+    "America/New_York": (
+        "NYC, New York City, Manhattan, Brooklyn, Washington, Washington DC, DC, Boston, "
+        "Philadelphia, Atlanta, Miami, Orlando, Pittsburgh, Charlotte, Baltimore, Cleveland"
+    ),
+    "America/Chicago": (
+        "Houston, Dallas, Austin, San Antonio, New Orleans, Minneapolis, St Louis, Kansas City, "
+        "Nashville"
+    ),
+    "America/Denver": "Salt Lake City, Albuquerque",
+    "America/Los_Angeles": (
+        "LA, San Francisco, SF, San Diego, San Jose, Seattle, Portland, Las Vegas, Sacramento"
+    ),
+    "Pacific/Honolulu": "Honolulu, Hawaii",
+    "America/Anchorage": "Alaska",
+    "America/Toronto": "Ottawa, Montreal, Quebec",
+    "America/Edmonton": "Calgary",
+    "America/Mexico_City": "Guadalajara, Puebla, CDMX",
     # Latin America
-    "Rio": "America/Sao_Paulo",
-    "Rio de Janeiro": "America/Sao_Paulo",
-    "Brasilia": "America/Sao_Paulo",
-    "Belo Horizonte": "America/Sao_Paulo",
-    "Porto Alegre": "America/Sao_Paulo",
-    "Curitiba": "America/Sao_Paulo",
-    "Medellin": "America/Bogota",
-    "Cali": "America/Bogota",
-    "Quito": "America/Guayaquil",
-    "Valparaiso": "America/Santiago",
+    "America/Sao_Paulo": "Rio, Rio de Janeiro, Brasilia, Belo Horizonte, Porto Alegre, Curitiba",
+    "America/Bogota": "Medellin, Cali",
+    "America/Guayaquil": "Quito",
+    "America/Santiago": "Valparaiso",
     # Europe
-    "Munich": "Europe/Berlin",
-    "Hamburg": "Europe/Berlin",
-    "Frankfurt": "Europe/Berlin",
-    "Cologne": "Europe/Berlin",
-    "Stuttgart": "Europe/Berlin",
-    "Dusseldorf": "Europe/Berlin",
-    "Leipzig": "Europe/Berlin",
-    "Dresden": "Europe/Berlin",
-    "Manchester": "Europe/London",
-    "Birmingham": "Europe/London",
-    "Liverpool": "Europe/London",
-    "Leeds": "Europe/London",
-    "Bristol": "Europe/London",
-    "Edinburgh": "Europe/London",
-    "Glasgow": "Europe/London",
-    "Cardiff": "Europe/London",
-    "Belfast": "Europe/London",
-    "Cork": "Europe/Dublin",
-    "Lyon": "Europe/Paris",
-    "Marseille": "Europe/Paris",
-    "Toulouse": "Europe/Paris",
-    "Nice": "Europe/Paris",
-    "Milan": "Europe/Rome",
-    "Naples": "Europe/Rome",
-    "Turin": "Europe/Rome",
-    "Florence": "Europe/Rome",
-    "Venice": "Europe/Rome",
-    "Barcelona": "Europe/Madrid",
-    "Valencia": "Europe/Madrid",
-    "Seville": "Europe/Madrid",
-    "Porto": "Europe/Lisbon",
-    "Rotterdam": "Europe/Amsterdam",
-    "The Hague": "Europe/Amsterdam",
-    "Antwerp": "Europe/Brussels",
-    "Geneva": "Europe/Zurich",
-    "Basel": "Europe/Zurich",
-    "Bern": "Europe/Zurich",
-    "Salzburg": "Europe/Vienna",
-    "Krakow": "Europe/Warsaw",
-    "Wroclaw": "Europe/Warsaw",
-    "Gdansk": "Europe/Warsaw",
-    "Lodz": "Europe/Warsaw",
-    "Gothenburg": "Europe/Stockholm",
-    "Thessaloniki": "Europe/Athens",
-    "Kiev": "Europe/Kyiv",
-    "Lviv": "Europe/Kyiv",
-    "Odesa": "Europe/Kyiv",
-    "Odessa": "Europe/Kyiv",
-    "Kharkiv": "Europe/Kyiv",
-    "Dnipro": "Europe/Kyiv",
-    "St Petersburg": "Europe/Moscow",
-    "Petersburg": "Europe/Moscow",
-    "Ankara": "Europe/Istanbul",
-    "Izmir": "Europe/Istanbul",
+    "Europe/Berlin": "Munich, Hamburg, Frankfurt, Cologne, Stuttgart, Dusseldorf, Leipzig, Dresden",
+    "Europe/London": (
+        "Manchester, Birmingham, Liverpool, Leeds, Bristol, Edinburgh, Glasgow, Cardiff, Belfast"
+    ),
+    "Europe/Dublin": "Cork",
+    "Europe/Paris": "Lyon, Marseille, Toulouse, Nice",
+    "Europe/Rome": "Milan, Naples, Turin, Florence, Venice",
+    "Europe/Madrid": "Barcelona, Valencia, Seville",
+    "Europe/Lisbon": "Porto",
+    "Europe/Amsterdam": "Rotterdam, The Hague",
+    "Europe/Brussels": "Antwerp",
+    "Europe/Zurich": "Geneva, Basel, Bern",
+    "Europe/Vienna": "Salzburg",
+    "Europe/Warsaw": "Krakow, Wroclaw, Gdansk, Lodz",
+    "Europe/Stockholm": "Gothenburg",
+    "Europe/Athens": "Thessaloniki",
+    "Europe/Kyiv": "Kiev, Lviv, Odesa, Odessa, Kharkiv, Dnipro",
+    "Europe/Moscow": "St Petersburg, Petersburg",
+    "Europe/Istanbul": "Ankara, Izmir",
     # Middle East, Africa
-    "Tel Aviv": "Asia/Jerusalem",
-    "Haifa": "Asia/Jerusalem",
-    "Abu Dhabi": "Asia/Dubai",
-    "Sharjah": "Asia/Dubai",
-    "Jeddah": "Asia/Riyadh",
-    "Mecca": "Asia/Riyadh",
-    "Medina": "Asia/Riyadh",
-    "Doha": "Asia/Qatar",
-    "Alexandria": "Africa/Cairo",
-    "Giza": "Africa/Cairo",
-    "Abuja": "Africa/Lagos",
-    "Ibadan": "Africa/Lagos",
-    "Kano": "Africa/Lagos",
-    "Cape Town": "Africa/Johannesburg",
-    "Durban": "Africa/Johannesburg",
-    "Pretoria": "Africa/Johannesburg",
-    "Mombasa": "Africa/Nairobi",
-    "Rabat": "Africa/Casablanca",
-    "Marrakech": "Africa/Casablanca",
+    "Asia/Jerusalem": "Tel Aviv, Haifa",
+    "Asia/Dubai": "Abu Dhabi, Sharjah",
+    "Asia/Riyadh": "Jeddah, Mecca, Medina",
+    "Asia/Qatar": "Doha",
+    "Africa/Cairo": "Alexandria, Giza",
+    "Africa/Lagos": "Abuja, Ibadan, Kano",
+    "Africa/Johannesburg": "Cape Town, Durban, Pretoria",
+    "Africa/Nairobi": "Mombasa",
+    "Africa/Casablanca": "Rabat, Marrakech",
     # Asia, Oceania
-    "Mumbai": "Asia/Kolkata",
-    "Bombay": "Asia/Kolkata",
-    "Delhi": "Asia/Kolkata",
-    "New Delhi": "Asia/Kolkata",
-    "Bangalore": "Asia/Kolkata",
-    "Bengaluru": "Asia/Kolkata",
-    "Chennai": "Asia/Kolkata",
-    "Madras": "Asia/Kolkata",
-    "Hyderabad": "Asia/Kolkata",
-    "Pune": "Asia/Kolkata",
-    "Ahmedabad": "Asia/Kolkata",
-    "Jaipur": "Asia/Kolkata",
-    "Lucknow": "Asia/Kolkata",
-    "Islamabad": "Asia/Karachi",
-    "Lahore": "Asia/Karachi",
-    "Chittagong": "Asia/Dhaka",
-    "Beijing": "Asia/Shanghai",
-    "Peking": "Asia/Shanghai",
-    "Shenzhen": "Asia/Shanghai",
-    "Guangzhou": "Asia/Shanghai",
-    "Chengdu": "Asia/Shanghai",
-    "Wuhan": "Asia/Shanghai",
-    "Hangzhou": "Asia/Shanghai",
-    "Nanjing": "Asia/Shanghai",
-    "Tianjin": "Asia/Shanghai",
-    "Xian": "Asia/Shanghai",
-    "Osaka": "Asia/Tokyo",
-    "Kyoto": "Asia/Tokyo",
-    "Yokohama": "Asia/Tokyo",
-    "Nagoya": "Asia/Tokyo",
-    "Sapporo": "Asia/Tokyo",
-    "Fukuoka": "Asia/Tokyo",
-    "Busan": "Asia/Seoul",
-    "Incheon": "Asia/Seoul",
-    "Hanoi": "Asia/Ho_Chi_Minh",
-    "Saigon": "Asia/Ho_Chi_Minh",
-    "Ho Chi Minh City": "Asia/Ho_Chi_Minh",
-    "HCMC": "Asia/Ho_Chi_Minh",
-    "Cebu": "Asia/Manila",
-    "Quezon City": "Asia/Manila",
-    "Surabaya": "Asia/Jakarta",
-    "Bandung": "Asia/Jakarta",
-    "Bali": "Asia/Makassar",
-    "Denpasar": "Asia/Makassar",
-    "Penang": "Asia/Kuala_Lumpur",
-    "KL": "Asia/Kuala_Lumpur",
-    "Phuket": "Asia/Bangkok",
-    "Chiang Mai": "Asia/Bangkok",
-    "Pokhara": "Asia/Kathmandu",
-    "Canberra": "Australia/Sydney",
-    "Gold Coast": "Australia/Brisbane",
-    "Wellington": "Pacific/Auckland",
-    "Christchurch": "Pacific/Auckland",
-    # Abbreviations and bare labels
-    "UTC": "UTC",
-    "GMT": "UTC",
-    "Z": "UTC",
-    "Zulu": "UTC",
-    "ET": "America/New_York",
-    "EST": "America/New_York",
-    "EDT": "America/New_York",
-    "Eastern": "America/New_York",
-    "CT": "America/Chicago",
-    "CST": "America/Chicago",
-    "CDT": "America/Chicago",
-    "Central": "America/Chicago",
-    "MT": "America/Denver",
-    "MST": "America/Denver",
-    "MDT": "America/Denver",
-    "Mountain": "America/Denver",
-    "PT": "America/Los_Angeles",
-    "PST": "America/Los_Angeles",
-    "PDT": "America/Los_Angeles",
-    "Pacific": "America/Los_Angeles",
-    "AKST": "America/Anchorage",
-    "HST": "Pacific/Honolulu",
-    "BST": "Europe/London",
-    "WET": "Europe/Lisbon",
-    "CET": "Europe/Paris",
-    "CEST": "Europe/Paris",
-    "EET": "Europe/Athens",
-    "EEST": "Europe/Athens",
-    "MSK": "Europe/Moscow",
-    "IST": "Asia/Kolkata",
-    "PKT": "Asia/Karachi",
-    "WIB": "Asia/Jakarta",
-    "SGT": "Asia/Singapore",
-    "HKT": "Asia/Hong_Kong",
-    "JST": "Asia/Tokyo",
-    "KST": "Asia/Seoul",
-    "AEST": "Australia/Sydney",
-    "AEDT": "Australia/Sydney",
-    "ACST": "Australia/Adelaide",
-    "AWST": "Australia/Perth",
-    "NZST": "Pacific/Auckland",
-    "NZDT": "Pacific/Auckland",
+    "Asia/Kolkata": (
+        "Mumbai, Bombay, Delhi, New Delhi, Bangalore, Bengaluru, Chennai, Madras, Hyderabad, Pune, "
+        "Ahmedabad, Jaipur, Lucknow"
+    ),
+    "Asia/Karachi": "Islamabad, Lahore",
+    "Asia/Dhaka": "Chittagong",
+    "Asia/Shanghai": (
+        "Beijing, Peking, Shenzhen, Guangzhou, Chengdu, Wuhan, Hangzhou, Nanjing, Tianjin, Xian"
+    ),
+    "Asia/Tokyo": "Osaka, Kyoto, Yokohama, Nagoya, Sapporo, Fukuoka",
+    "Asia/Seoul": "Busan, Incheon",
+    "Asia/Ho_Chi_Minh": "Hanoi, Saigon, Ho Chi Minh City, HCMC",
+    "Asia/Manila": "Cebu, Quezon City",
+    "Asia/Jakarta": "Surabaya, Bandung",
+    "Asia/Makassar": "Bali, Denpasar",
+    "Asia/Kuala_Lumpur": "Penang, KL",
+    "Asia/Bangkok": "Phuket, Chiang Mai",
+    "Asia/Kathmandu": "Pokhara",
+    "Australia/Sydney": "Canberra",
+    "Australia/Brisbane": "Gold Coast",
+    "Pacific/Auckland": "Wellington, Christchurch",
 }
 
-
-@dataclass(frozen=True, slots=True)
-class Country:
-    """The zone most of a country's people live in, and whether it is the only one."""
-
-    zone: str
-    names: tuple[str, ...]
-    # A country name alone resolves only if one zone covers the whole country: "Germany" is
-    # enough, "Australia" is not (the bot must then ask for a city).
-    single_zone: bool = True
-
-
-COUNTRIES: dict[str, Country] = {
-    "AE": Country("Asia/Dubai", ("United Arab Emirates", "UAE", "Emirates")),
-    "AF": Country("Asia/Kabul", ("Afghanistan",)),
-    "AO": Country("Africa/Luanda", ("Angola",)),
-    "AR": Country("America/Argentina/Buenos_Aires", ("Argentina",)),
-    "AT": Country("Europe/Vienna", ("Austria",)),
-    "AU": Country("Australia/Sydney", ("Australia",), single_zone=False),
-    "BD": Country("Asia/Dhaka", ("Bangladesh",)),
-    "BE": Country("Europe/Brussels", ("Belgium",)),
-    "BG": Country("Europe/Sofia", ("Bulgaria",)),
-    "BR": Country("America/Sao_Paulo", ("Brazil",), single_zone=False),
-    "BY": Country("Europe/Minsk", ("Belarus",)),
-    "CA": Country("America/Toronto", ("Canada",), single_zone=False),
-    "CD": Country("Africa/Kinshasa", ("DR Congo", "Congo-Kinshasa"), single_zone=False),
-    "CH": Country("Europe/Zurich", ("Switzerland",)),
-    "CI": Country("Africa/Abidjan", ("Ivory Coast", "Côte d'Ivoire")),
-    "CL": Country("America/Santiago", ("Chile",), single_zone=False),
-    "CM": Country("Africa/Douala", ("Cameroon",)),
-    "CN": Country("Asia/Shanghai", ("China",)),
-    "CO": Country("America/Bogota", ("Colombia",)),
-    "CU": Country("America/Havana", ("Cuba",)),
-    "CZ": Country("Europe/Prague", ("Czechia", "Czech Republic")),
-    "DE": Country("Europe/Berlin", ("Germany", "Deutschland")),
-    "DK": Country("Europe/Copenhagen", ("Denmark",)),
-    "DO": Country("America/Santo_Domingo", ("Dominican Republic",)),
-    "DZ": Country("Africa/Algiers", ("Algeria",)),
-    "EC": Country("America/Guayaquil", ("Ecuador",), single_zone=False),
-    "EG": Country("Africa/Cairo", ("Egypt",)),
-    "ES": Country("Europe/Madrid", ("Spain", "España"), single_zone=False),
-    "ET": Country("Africa/Addis_Ababa", ("Ethiopia",)),
-    "FI": Country("Europe/Helsinki", ("Finland",)),
-    "FR": Country("Europe/Paris", ("France",)),
-    "GB": Country("Europe/London", ("United Kingdom", "UK", "Great Britain", "Britain", "England")),
-    "GH": Country("Africa/Accra", ("Ghana",)),
-    "GR": Country("Europe/Athens", ("Greece",)),
-    "GT": Country("America/Guatemala", ("Guatemala",)),
-    "HK": Country("Asia/Hong_Kong", ("Hong Kong",)),
-    "HR": Country("Europe/Zagreb", ("Croatia",)),
-    "HU": Country("Europe/Budapest", ("Hungary",)),
-    "ID": Country("Asia/Jakarta", ("Indonesia",), single_zone=False),
-    "IE": Country("Europe/Dublin", ("Ireland",)),
-    "IL": Country("Asia/Jerusalem", ("Israel",)),
-    "IN": Country("Asia/Kolkata", ("India",)),
-    "IQ": Country("Asia/Baghdad", ("Iraq",)),
-    "IR": Country("Asia/Tehran", ("Iran",)),
-    "IS": Country("Atlantic/Reykjavik", ("Iceland",)),
-    "IT": Country("Europe/Rome", ("Italy", "Italia")),
-    "JP": Country("Asia/Tokyo", ("Japan",)),
-    "KE": Country("Africa/Nairobi", ("Kenya",)),
-    "KR": Country("Asia/Seoul", ("South Korea", "Korea")),
-    "KZ": Country("Asia/Almaty", ("Kazakhstan",)),
-    "LK": Country("Asia/Colombo", ("Sri Lanka",)),
-    "MA": Country("Africa/Casablanca", ("Morocco",)),
-    "MM": Country("Asia/Yangon", ("Myanmar", "Burma")),
-    "MX": Country("America/Mexico_City", ("Mexico",), single_zone=False),
-    "MY": Country("Asia/Kuala_Lumpur", ("Malaysia",)),
-    "NG": Country("Africa/Lagos", ("Nigeria",)),
-    "NL": Country("Europe/Amsterdam", ("Netherlands", "Holland")),
-    "NO": Country("Europe/Oslo", ("Norway",)),
-    "NP": Country("Asia/Kathmandu", ("Nepal",)),
-    "NZ": Country("Pacific/Auckland", ("New Zealand",), single_zone=False),
-    "PE": Country("America/Lima", ("Peru",)),
-    "PH": Country("Asia/Manila", ("Philippines",)),
-    "PK": Country("Asia/Karachi", ("Pakistan",)),
-    "PL": Country("Europe/Warsaw", ("Poland",)),
-    "PT": Country("Europe/Lisbon", ("Portugal",), single_zone=False),
-    "RO": Country("Europe/Bucharest", ("Romania",)),
-    "RS": Country("Europe/Belgrade", ("Serbia",)),
-    "RU": Country("Europe/Moscow", ("Russia",), single_zone=False),
-    "SA": Country("Asia/Riyadh", ("Saudi Arabia",)),
-    "SD": Country("Africa/Khartoum", ("Sudan",)),
-    "SE": Country("Europe/Stockholm", ("Sweden",)),
-    "SG": Country("Asia/Singapore", ("Singapore",)),
-    "SK": Country("Europe/Bratislava", ("Slovakia",)),
-    "SN": Country("Africa/Dakar", ("Senegal",)),
-    "TH": Country("Asia/Bangkok", ("Thailand",)),
-    "TN": Country("Africa/Tunis", ("Tunisia",)),
-    "TR": Country("Europe/Istanbul", ("Turkey", "Türkiye")),
-    "TW": Country("Asia/Taipei", ("Taiwan",)),
-    "TZ": Country("Africa/Dar_es_Salaam", ("Tanzania",)),
-    "UA": Country("Europe/Kyiv", ("Ukraine",)),
-    "UG": Country("Africa/Kampala", ("Uganda",)),
-    "US": Country("America/New_York", ("United States", "USA", "US", "America"), single_zone=False),
-    "UZ": Country("Asia/Tashkent", ("Uzbekistan",)),
-    "VE": Country("America/Caracas", ("Venezuela",)),
-    "VN": Country("Asia/Ho_Chi_Minh", ("Vietnam", "Viet Nam")),
-    "ZA": Country("Africa/Johannesburg", ("South Africa",)),
-    "ZW": Country("Africa/Harare", ("Zimbabwe",)),
+_ABBREVIATIONS: dict[str, str] = {
+    "UTC": "UTC, GMT, Z, Zulu",
+    "America/New_York": "ET, EST, EDT, Eastern",
+    "America/Chicago": "CT, CST, CDT, Central",
+    "America/Denver": "MT, MST, MDT, Mountain",
+    "America/Los_Angeles": "PT, PST, PDT, Pacific",
+    "America/Anchorage": "AKST",
+    "Pacific/Honolulu": "HST",
+    "Europe/London": "BST",
+    "Europe/Lisbon": "WET",
+    "Europe/Paris": "CET, CEST",
+    "Europe/Athens": "EET, EEST",
+    "Europe/Moscow": "MSK",
+    "Asia/Kolkata": "IST",
+    "Asia/Karachi": "PKT",
+    "Asia/Jakarta": "WIB",
+    "Asia/Singapore": "SGT",
+    "Asia/Hong_Kong": "HKT",
+    "Asia/Tokyo": "JST",
+    "Asia/Seoul": "KST",
+    "Australia/Sydney": "AEST, AEDT",
+    "Australia/Adelaide": "ACST",
+    "Australia/Perth": "AWST",
+    "Pacific/Auckland": "NZST, NZDT",
 }
+
+ALIASES: dict[str, str] = {
+    name.strip(): zone
+    for table in (_CITY_ALIASES, _ABBREVIATIONS)
+    for zone, names in table.items()
+    for name in names.split(",")
+}
+
+# Names people type for a country that iso3166.tab's English names ("Britain (UK)", "Korea
+# (South)", "Czech Republic", "Côte d’Ivoire") do not give: short forms, other official names, and
+# the names in the bot's other languages (de, es, fr, ru) for countries their speakers live in.
+_COUNTRY_NAMES_TABLE: dict[str, str] = {
+    "US": "USA, US, America, United States of America, Estados Unidos, États-Unis",
+    "GB": "UK, United Kingdom, Great Britain, England, Scotland, Wales, Northern Ireland",
+    "AE": "UAE, Emirates",
+    "CD": "DR Congo, Congo-Kinshasa",
+    "CI": "Ivory Coast",
+    "CZ": "Czechia",
+    "KR": "Korea",
+    "MM": "Burma",
+    "NL": "Holland",
+    "TR": "Türkiye",
+    "VN": "Viet Nam",
+    "DE": "Deutschland",
+    "AT": "Österreich",
+    "CH": "Schweiz, Suisse",
+    "ES": "España",
+    "BR": "Brasil",
+    "IT": "Italia",
+    "RU": "Россия",
+    "UA": "Украина, Україна",
+    "BY": "Беларусь",
+    "KZ": "Казахстан",
+}
+COUNTRY_NAMES: dict[str, str] = {
+    name.strip(): code for code, names in _COUNTRY_NAMES_TABLE.items() for name in names.split(",")
+}
+
+# zone.tab orders a country's zones roughly west to east, not by how many people live in them.
+# These zones are listed first, in this order, when the bot offers a country's clocks; the first
+# is where most of the country's people live. (Elsewhere zone.tab's first zone already is.)
+PREFERRED_ZONES: dict[str, tuple[str, ...]] = {
+    "AU": (
+        "Australia/Sydney",
+        "Australia/Brisbane",
+        "Australia/Adelaide",
+        "Australia/Darwin",
+        "Australia/Perth",
+    ),
+    "BR": ("America/Sao_Paulo", "America/Manaus", "America/Rio_Branco"),
+    "CA": ("America/Toronto", "America/Vancouver"),
+    "RU": ("Europe/Moscow",),
+    "UA": ("Europe/Kyiv",),
+}
+
+# Countries whose name alone stands for their official time although the tab files give them a
+# second clock: China keeps Beijing time nationwide (Asia/Urumqi is the informal Xinjiang time);
+# Ukraine's time is Kyiv's (Europe/Simferopol is Crimea, on Moscow time under occupation). People
+# on the other clock type their city, and the bot shows the clock for confirmation either way.
+ONE_OFFICIAL_TIME = frozenset({"CN", "UA"})
 
 # Fixed offsets that are not whole hours have no Etc/ zone; these zones keep that offset all
 # year (no DST), so they are exact stand-ins. Others (-03:30 Newfoundland, +10:30 Lord Howe) do
@@ -500,18 +318,7 @@ _FRACTIONAL_OFFSETS: dict[tuple[int, int], str] = {
 
 # Top-level folders of real places; the rest (Etc, US, Canada, ...) are legacy or technical.
 _REGIONS = frozenset(
-    {
-        "Africa",
-        "America",
-        "Antarctica",
-        "Arctic",
-        "Asia",
-        "Atlantic",
-        "Australia",
-        "Europe",
-        "Indian",
-        "Pacific",
-    }
+    "Africa America Antarctica Arctic Asia Atlantic Australia Europe Indian Pacific".split()
 )
 # Last components too generic to stand for a place on their own.
 _NOT_CITIES = frozenset({"west", "north", "south", "east", "act", "nsw", "lhi"})
@@ -531,13 +338,152 @@ def _normalize(text: str) -> str:
     plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     for separator in ("_", "-", ".", ","):
         plain = plain.replace(separator, " ")
-    plain = plain.replace("'", "").replace("’", "")
+    plain = plain.replace("'", "").replace("’", "").replace("&", " and ")
     plain = re.sub(r"\s*/\s*", "/", " ".join(plain.split()))
     return _SAINT.sub("st", plain)
 
 
 def _canonical(key: str) -> str:
     return LEGACY_ZONES.get(key, key)
+
+
+# --- countries, from the tzdata tables ---------------------------------------------------------
+
+_ZONEINFO = resources.files("tzdata") / "zoneinfo"
+# Zones of a country whose UTC offsets agree at noon UTC every second day of the coming year
+# share one clock. Clocks that differed for less than two days in a row would merge (no country
+# has such zones today, and daily sampling would make the first lookup take twice as long).
+_CLOCK_SAMPLES = range(0, 366, 2)
+_PARENTHESES = re.compile(r"\s*\([^)]*\)")
+
+
+@dataclass(frozen=True, slots=True)
+class ZoneChoice:
+    """One of a country's clocks: a zone key and a label to show ("Perth (Western Australia)")."""
+
+    zone: str
+    label: str
+
+
+@dataclass(frozen=True, slots=True)
+class Country:
+    """A country or territory of iso3166.tab and the clocks the tzdata tables give it."""
+
+    code: str
+    name: str  # iso3166.tab's English name
+    zones: tuple[str, ...]  # every zone of the country: preferred first, then zone.tab's order
+    choices: tuple[ZoneChoice, ...]  # one zone per distinct clock, in the same order
+
+    @property
+    def zone(self) -> str | None:
+        """The zone the country's name alone stands for: its only clock, or its official one."""
+        if len(self.choices) == 1 or self.code in ONE_OFFICIAL_TIME:
+            return self.choices[0].zone
+        return None
+
+
+def _tab_rows(name: str) -> Iterator[list[str]]:
+    """The data rows of one of tzdata's .tab files, split into columns."""
+    for line in (_ZONEINFO / name).read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            yield line.split("\t")
+
+
+def _zones_by_country() -> dict[str, list[tuple[str, str]]]:
+    """Country code -> [(zone, comment)]. zone.tab first: one country per row, under the
+    country's own zone name (Europe/Oslo, not the Europe/Berlin it shares since 1970);
+    zone1970.tab only for a country zone.tab does not list."""
+    found: dict[str, list[tuple[str, str]]] = {}
+    for code, _, zone, *comment in _tab_rows("zone.tab"):
+        found.setdefault(code, []).append((_canonical(zone), "".join(comment)))
+    extra: dict[str, list[tuple[str, str]]] = {}
+    for codes, _, zone, *comment in _tab_rows("zone1970.tab"):
+        for code in codes.split(","):
+            if code not in found:
+                extra.setdefault(code, []).append((_canonical(zone), "".join(comment)))
+    return found | extra
+
+
+def _clock(zone: str, moments: tuple[datetime, ...]) -> tuple[timedelta | None, ...]:
+    tz = ZoneInfo(zone)
+    return tuple(moment.astimezone(tz).utcoffset() for moment in moments)
+
+
+def _region(comment: str) -> str:
+    """A tab comment without its parentheses: "Western Australia (most areas)" -> "Western
+    Australia", "Atlantic - NS (most areas), PE" -> "Atlantic - NS, PE"."""
+    return " ".join(_PARENTHESES.sub("", comment).split()).strip(" ,-")
+
+
+def _label(zone: str, region: str) -> str:
+    """ "Perth (Western Australia)": the zone's city, and the region unless it only repeats the
+    city ("MSK+00 - Moscow area") or there is none."""
+    city = zone.rsplit("/", 1)[-1].replace("_", " ")
+    if not region or _normalize(city) in _normalize(region):
+        return city
+    return f"{city} ({region})"
+
+
+def _country(
+    code: str, name: str, rows: list[tuple[str, str]], moments: tuple[datetime, ...]
+) -> Country:
+    """The country with its zones in the order to offer them, one choice per clock."""
+    preferred = PREFERRED_ZONES.get(code, ())
+    rank = {zone: i for i, zone in enumerate(preferred)}
+    rows = sorted(rows, key=lambda row: rank.get(row[0], len(preferred)))
+    picked: dict[tuple[timedelta | None, ...], tuple[str, str]] = {}
+    for zone, comment in rows:
+        clock = _clock(zone, moments) if len(rows) > 1 else ()
+        picked.setdefault(clock, (zone, _region(comment)))
+    # A region that tells no clocks apart is left out: the country's own name ("Brazil"), or
+    # the same region for every clock ("Dem. Rep. of Congo", once "(west)" and "(east)" are gone).
+    regions = {region for _, region in picked.values()}
+    vague = {name, *regions} if len(regions) == 1 else {name}
+    choices = [
+        ZoneChoice(zone, _label(zone, "" if region in vague else region))
+        for zone, region in picked.values()
+    ]
+    return Country(code, name, tuple(zone for zone, _ in rows), tuple(choices))
+
+
+@functools.cache
+def countries() -> Mapping[str, Country]:
+    """Every iso3166.tab country that zone.tab or zone1970.tab gives a zone, by code.
+
+    "From now on" is the next year from the first call; a running bot keeps that view (the
+    tzdata tables themselves only change when the package is upgraded and the bot restarted).
+    """
+    names = {row[0]: row[1] for row in _tab_rows("iso3166.tab")}
+    noon = datetime.now(UTC).replace(hour=12, minute=0, second=0, microsecond=0)
+    moments = tuple(noon + timedelta(days=day) for day in _CLOCK_SAMPLES)
+    return {
+        code: _country(code, names.get(code, code), rows, moments)
+        for code, rows in sorted(_zones_by_country().items())
+    }
+
+
+@functools.cache
+def _country_names() -> dict[str, str]:
+    """Normalised name -> country code: iso3166.tab's names; "Korea (South)" also as "South
+    Korea", and as "Korea" where no other country shares that part; then COUNTRY_NAMES."""
+    found: dict[str, str] = {}
+    bare: dict[str, list[str]] = {}
+    for code, country in countries().items():
+        found[_normalize(country.name)] = code
+        base, bracket, qualifier = country.name.partition(" (")
+        if bracket:
+            found[_normalize(f"{qualifier.rstrip(')')} {base}")] = code
+            bare.setdefault(_normalize(base), []).append(code)
+    for base, codes in bare.items():
+        if len(codes) == 1:
+            found.setdefault(base, codes[0])
+    for name, code in COUNTRY_NAMES.items():
+        if code in countries():
+            found[_normalize(name)] = code
+    return found
+
+
+# --- the index ----------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True, slots=True)
@@ -548,14 +494,15 @@ class _Index:
 
 @functools.cache
 def _index() -> _Index:
-    """Built on first use: about 1,000 names, well under a millisecond to query."""
+    """Built on first use: about 1,500 names, well under a millisecond to query."""
     keys = sorted(available_timezones() - _IGNORED_KEYS)
     lookup: dict[str, str] = {}
-    # Later sources overwrite earlier ones: countries < cities < full keys < aliases.
-    for country in COUNTRIES.values():
-        if country.single_zone:
-            for name in country.names:
-                lookup[_normalize(name)] = country.zone
+    # Later sources overwrite earlier ones: countries < cities < full keys < aliases. A country
+    # enters only if its name alone says its time; country_choices handles the others.
+    for name, code in _country_names().items():
+        zone = countries()[code].zone
+        if zone is not None:
+            lookup[name] = zone
     # Deeper keys first, so the shallower legacy duplicate (America/Buenos_Aires) never wins
     # over America/Argentina/Buenos_Aires; both then pass through _canonical anyway.
     cities: dict[str, str] = {}
@@ -601,8 +548,8 @@ def resolve_timezone(text: str) -> str | None:
 
     Understands zone keys in any case ("europe/berlin"), city names with or without accents
     ("São Paulo", "sao paulo", "new york"), big cities that are not zone keys ("Mumbai",
-    "San Francisco"), short forms ("NYC", "LA", "PST"), names of countries that have a single
-    zone ("Germany"), "City, Country" ("Berlin, Germany") and UTC offsets ("UTC+2", "GMT-5",
+    "San Francisco"), short forms ("NYC", "LA", "PST"), names of countries that keep one time
+    ("Germany", "UK"), "City, Country" ("Berlin, Germany") and UTC offsets ("UTC+2", "GMT-5",
     "+05:30"). Returned names are current tzdata keys (Europe/Kiev becomes Europe/Kyiv).
     """
     if not text or len(text) > _MAX_INPUT:
@@ -634,7 +581,11 @@ def suggest_timezones(text: str, limit: int = 3) -> list[str]:
     return suggestions[:limit]
 
 
-def country_default_timezone(country: str) -> str | None:
-    """Zone where most people of an ISO 3166 alpha-2 country live ("DE" -> Europe/Berlin)."""
-    entry = COUNTRIES.get(country.strip().upper())
-    return entry.zone if entry else None
+def country_choices(text: str) -> Country | None:
+    """The country ``text`` names ("Australia", "USA", "Россия") if it has several clocks, so the
+    bot must ask which one; None otherwise. Meant for text :func:`resolve_timezone` refused."""
+    if not text or len(text) > _MAX_INPUT:
+        return None
+    code = _country_names().get(_normalize(text))
+    country = countries().get(code) if code else None
+    return country if country is not None and country.zone is None else None

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from importlib import resources
 from zoneinfo import ZoneInfo, available_timezones
 
 import pytest
 
 from scheduler import timezones
-from scheduler.timezones import country_default_timezone, resolve_timezone, suggest_timezones
+from scheduler.timezones import (
+    countries,
+    country_choices,
+    resolve_timezone,
+    suggest_timezones,
+)
 
 
 @pytest.mark.parametrize(
@@ -149,7 +155,7 @@ def test_every_answer_is_a_real_zone() -> None:
     keys = available_timezones()
     index = timezones._index()
     assert set(index.lookup.values()) <= keys
-    assert {c.zone for c in timezones.COUNTRIES.values()} <= keys
+    assert {zone for c in countries().values() for zone in c.zones} <= keys
     assert set(timezones.ALIASES.values()) <= keys
     assert set(timezones.LEGACY_ZONES) <= keys
     assert set(timezones.LEGACY_ZONES.values()) <= keys
@@ -207,11 +213,173 @@ def test_no_suggestions_for_nonsense(text: str) -> None:
     assert suggest_timezones(text) == []
 
 
+# --- countries, from the tzdata tables -------------------------------------------------------
+
+
+def _tab(name: str) -> list[list[str]]:
+    """Read a tzdata .tab file here too, independently of the module under test."""
+    text = (resources.files("tzdata") / "zoneinfo" / name).read_text(encoding="utf-8")
+    return [line.split("\t") for line in text.splitlines() if line and not line.startswith("#")]
+
+
+def _same_clock(a: str, b: str) -> bool:
+    """Same UTC offset every third day for the coming year."""
+    start = datetime.now(UTC)
+    moments = [start + timedelta(days=day) for day in range(0, 366, 3)]
+    return all(
+        m.astimezone(ZoneInfo(a)).utcoffset() == m.astimezone(ZoneInfo(b)).utcoffset()
+        for m in moments
+    )
+
+
+def test_every_iso3166_country_with_a_zone_is_covered() -> None:
+    names = {row[0]: row[1] for row in _tab("iso3166.tab")}
+    in_zone_tab: dict[str, list[str]] = {}
+    for row in _tab("zone.tab"):
+        in_zone_tab.setdefault(row[0], []).append(row[2])
+    in_zone1970 = {code for row in _tab("zone1970.tab") for code in row[0].split(",")}
+    with_zone = (set(in_zone_tab) | in_zone1970) & set(names)
+    table = countries()
+    assert len(with_zone) > 240
+    assert with_zone <= set(table)
+    for code in with_zone:
+        country = table[code]
+        assert country.code == code
+        assert country.name == names[code]
+        assert country.choices, code
+        if code in in_zone_tab:
+            assert sorted(country.zones) == sorted(in_zone_tab[code]), code
+
+
+def test_country_zones_and_choices_are_consistent() -> None:
+    keys = available_timezones()
+    for code, country in countries().items():
+        assert len(code) == 2 and code.isupper()
+        assert set(country.zones) <= keys - set(timezones.LEGACY_ZONES), code
+        chosen = [choice.zone for choice in country.choices]
+        assert len(chosen) == len(set(chosen)), code
+        assert set(chosen) <= set(country.zones), code
+        assert chosen[0] == country.zones[0], code
+        # Each zone of the country keeps the clock of one of the choices.
+        for zone in country.zones:
+            assert any(_same_clock(zone, choice) for choice in chosen), (code, zone)
+
+
+def test_countries_with_one_clock_resolve_by_name() -> None:
+    single = [c for c in countries().values() if len(c.choices) == 1]
+    assert len(single) > 200
+    for country in single:
+        assert country.zone == country.choices[0].zone
+        assert resolve_timezone(country.name) == country.zone, country.name
+        assert country_choices(country.name) is None
+
+
+def test_countries_with_several_clocks_list_their_choices() -> None:
+    several = [c for c in countries().values() if c.zone is None]
+    assert {"AU", "BR", "CA", "MX", "RU", "US"} <= {c.code for c in several}
+    for country in several:
+        assert len(country.choices) >= 2
+        offered = country_choices(country.name)
+        assert offered is not None and offered.code == country.code
+        # "Portugal" is also a legacy zone key (Europe/Lisbon), which wins.
+        if country.code != "PT":
+            assert resolve_timezone(country.name) is None, country.name
+        for choice in country.choices:
+            assert choice.label, country.code
+            # The person answers by typing the city the label starts with.
+            city = choice.label.split(" (", 1)[0]
+            assert resolve_timezone(city) == choice.zone, (country.code, choice.label)
+
+
+@pytest.mark.parametrize(
+    ("text", "code", "first", "also"),
+    [
+        ("Australia", "AU", "Australia/Sydney", "Australia/Perth"),
+        ("australia", "AU", "Australia/Sydney", "Australia/Brisbane"),
+        ("United States", "US", "America/New_York", "America/Los_Angeles"),
+        ("USA", "US", "America/New_York", "Pacific/Honolulu"),
+        ("America", "US", "America/New_York", "America/Chicago"),
+        ("Russia", "RU", "Europe/Moscow", "Asia/Vladivostok"),
+        ("Россия", "RU", "Europe/Moscow", "Europe/Kaliningrad"),
+        ("Canada", "CA", "America/Toronto", "America/Vancouver"),
+        ("Brazil", "BR", "America/Sao_Paulo", "America/Manaus"),
+        ("Brasil", "BR", "America/Sao_Paulo", "America/Noronha"),
+        ("Mexico", "MX", "America/Mexico_City", "America/Tijuana"),
+        ("Spain", "ES", "Europe/Madrid", "Atlantic/Canary"),
+        ("España", "ES", "Europe/Madrid", "Atlantic/Canary"),
+        ("Indonesia", "ID", "Asia/Jakarta", "Asia/Jayapura"),
+        ("DR Congo", "CD", "Africa/Kinshasa", "Africa/Lubumbashi"),
+        ("New Zealand", "NZ", "Pacific/Auckland", "Pacific/Chatham"),
+    ],
+)
+def test_country_choices(text: str, code: str, first: str, also: str) -> None:
+    assert resolve_timezone(text) is None
+    country = country_choices(text)
+    assert country is not None and country.code == code
+    zones = [choice.zone for choice in country.choices]
+    assert zones[0] == first and also in zones
+
+
+def test_choice_labels_are_readable() -> None:
+    labels = {c.zone: c.label for c in countries()["AU"].choices}
+    assert labels["Australia/Perth"] == "Perth (Western Australia)"
+    assert labels["Australia/Sydney"] == "Sydney (New South Wales)"
+    labels = {c.zone: c.label for c in countries()["US"].choices}
+    assert labels["America/New_York"] == "New York (Eastern)"
+    assert labels["America/Los_Angeles"] == "Los Angeles (Pacific)"
+    # A region that only repeats the country or the city is left out.
+    assert countries()["BR"].choices[0].label == "Sao Paulo"
+    assert countries()["RU"].choices[0].label == "Moscow"
+    assert [c.label for c in countries()["CD"].choices] == ["Kinshasa", "Lubumbashi"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # one clock, from the tab files (Germany's Europe/Busingen keeps Berlin's clock)
+        ("Germany", "Europe/Berlin"),
+        ("Deutschland", "Europe/Berlin"),
+        ("Argentina", "America/Argentina/Buenos_Aires"),
+        ("Kazakhstan", "Asia/Almaty"),
+        ("Norway", "Europe/Oslo"),
+        ("Czech Republic", "Europe/Prague"),
+        ("Czechia", "Europe/Prague"),
+        ("Korea (South)", "Asia/Seoul"),
+        ("South Korea", "Asia/Seoul"),
+        ("Korea", "Asia/Seoul"),
+        ("North Korea", "Asia/Pyongyang"),
+        ("Britain (UK)", "Europe/London"),
+        ("UK", "Europe/London"),
+        ("United Kingdom", "Europe/London"),
+        ("England", "Europe/London"),
+        ("Côte d'Ivoire", "Africa/Abidjan"),
+        ("Ivory Coast", "Africa/Abidjan"),
+        ("Myanmar", "Asia/Yangon"),
+        ("Burma", "Asia/Yangon"),
+        ("Trinidad & Tobago", "America/Port_of_Spain"),
+        ("Trinidad and Tobago", "America/Port_of_Spain"),
+        ("Türkiye", "Europe/Istanbul"),
+        ("Samoa (western)", "Pacific/Apia"),
+        # one official time although the tab files give a second clock
+        ("China", "Asia/Shanghai"),
+        ("Ukraine", "Europe/Kyiv"),
+        ("Україна", "Europe/Kyiv"),
+    ],
+)
+def test_countries_that_resolve(text: str, expected: str) -> None:
+    assert resolve_timezone(text) == expected
+    assert country_choices(text) is None
+
+
+@pytest.mark.parametrize("text", ["", "Narnia", "Berlin", "Congo", "x" * 500, "UTC+2"])
+def test_no_country_choices(text: str) -> None:
+    assert country_choices(text) is None
+
+
 @pytest.mark.parametrize(
     ("code", "expected"),
     [
         ("DE", "Europe/Berlin"),
-        ("de", "Europe/Berlin"),
         ("US", "America/New_York"),
         ("IN", "Asia/Kolkata"),
         ("BR", "America/Sao_Paulo"),
@@ -222,15 +390,21 @@ def test_no_suggestions_for_nonsense(text: str) -> None:
         ("NP", "Asia/Kathmandu"),
     ],
 )
-def test_country_default_timezone(code: str, expected: str) -> None:
-    assert country_default_timezone(code) == expected
+def test_first_choice_is_where_most_people_live(code: str, expected: str) -> None:
+    assert countries()[code].choices[0].zone == expected
 
 
-@pytest.mark.parametrize("code", ["", "XX", "DEU", "Germany", "zz"])
-def test_country_default_timezone_unknown(code: str) -> None:
-    assert country_default_timezone(code) is None
+@pytest.mark.parametrize("code", ["", "XX", "DEU", "Germany", "zz", "de"])
+def test_unknown_country_codes(code: str) -> None:
+    assert code not in countries()
 
 
-def test_country_table_size() -> None:
-    assert len(timezones.COUNTRIES) >= 60
-    assert all(len(code) == 2 and code.isupper() for code in timezones.COUNTRIES)
+def test_hand_kept_country_data_is_live() -> None:
+    table = countries()
+    assert set(timezones.COUNTRY_NAMES.values()) <= set(table)
+    for code, zones in timezones.PREFERRED_ZONES.items():
+        assert set(zones) <= set(table[code].zones), code
+        # A preferred zone that shared a clock with an earlier one would never be offered.
+        assert [c.zone for c in table[code].choices[: len(zones)]] == list(zones), code
+    for code in timezones.ONE_OFFICIAL_TIME:
+        assert len(table[code].choices) > 1, code

@@ -104,6 +104,23 @@ async def test_city_and_iana_time_zones_with_confirmation(bot: Harness) -> None:
     assert user is not None and user.tz == "America/New_York"
 
 
+async def test_a_country_with_several_time_zones_offers_them(bot: Harness) -> None:
+    replies = await bot.say(31, "/start")
+    replies = await bot.press(31, with_buttons(replies), "or older")
+    msg = with_buttons(replies)
+    await bot.press(31, msg, "Progress")
+    await bot.press(31, msg, "Done")
+    text = text_of(await bot.say(31, "Australia"))
+    assert "Australia has more than one time zone" in text
+    assert "Sydney (New South Wales)" in text and "Perth (Western Australia)" in text
+    replies = await bot.say(31, "Perth")
+    # The fake clock says 08:00 UTC; Perth is UTC+8 all year.
+    assert "So it's 16:00 for you now (Australia/Perth)" in text_of(replies)
+    await bot.press(31, with_buttons(replies), "Yes")
+    user = await bot.services.db().get_user(31)
+    assert user is not None and user.tz == "Australia/Perth"
+
+
 async def test_country_typed_and_unknown(bot: Harness) -> None:
     replies = await bot.say(16, "/start")
     replies = await bot.press(16, with_buttons(replies), "or older")
