@@ -26,7 +26,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.updates import (
+from bench._updates_procs import (
     OUT_DIR,
     REPO,
     TOKEN,
@@ -34,10 +34,9 @@ from bench.updates import (
     BotConfig,
     BotProcess,
     GeneratorClock,
-    loadavg,
-    machine,
     snapshot,
 )
+from bench._updates_report import loadavg, machine
 from bot.crypto import new_key_text
 
 WARM_UP = 2_000
