@@ -1,5 +1,6 @@
-"""Tests for content/loader.py: the real lessons and meditations pass every content rule, each
-rule catches a small broken fixture, and path navigation picks the right next lesson."""
+"""Tests for content/loader.py: the real lessons and meditations pass every content rule, a valid
+fixture loads into the library, and path navigation picks the right next lesson. Each rule
+catching a small broken fixture is in test_content_rules.py, which shares the fixtures here."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from typing import Any
 import pytest
 import yaml
 
-from content import loader
+from content import loader, models
 from content.loader import (
     REQUIRED_TRACKS,
     ContentError,
@@ -24,6 +25,7 @@ from content.loader import (
     load_library,
     meditation_step_text,
 )
+from content.text import WORD_RE
 
 CONTENT_ROOT = Path(loader.__file__).resolve().parent
 MY_TRACKS = ("intro", "awareness", "suspicion", "closure", "values")
@@ -46,7 +48,7 @@ def _lesson_data(track_id: str, n: int) -> dict[str, Any]:
 
 
 def _track_data(track_id: str, order: int, kind: str) -> TrackData:
-    count = loader.MIN_LESSONS_BY_KIND[kind]
+    count = models.MIN_LESSONS_BY_KIND[kind]
     return {
         "id": track_id,
         "order": order,
@@ -151,7 +153,7 @@ def test_my_tracks_are_complete_and_within_length(tmp_path: Path) -> None:
         assert track is not None
         assert len(track.lessons) >= (4 if track_id == "intro" else 3)
         for lesson in track.lessons:
-            words = len(loader.WORD_RE.findall(lesson.body))
+            words = len(WORD_RE.findall(lesson.body))
             assert 100 <= words <= 180, (lesson.id, words)
             assert 2 <= lesson.body.count("\n\n") + 1 <= 4, lesson.id
             # The brief for this content: warm, never preachy.
@@ -216,341 +218,6 @@ def test_command_line_check_reports_and_sets_exit_status(
     bad = _write(tmp_path / "bad", tree)
     assert loader.main([str(bad)]) == 1
     assert "awareness-1" in capsys.readouterr().out
-
-
-# --- each rule on a broken fixture ----------------------------------------------------------
-
-
-def _set_lesson(key: str, value: object, track_id: str = "awareness") -> Callable[[Tree], None]:
-    def mutate(tree: Tree) -> None:
-        _first_lesson(tree, track_id)[key] = value
-
-    return mutate
-
-
-def _set_track(track_id: str, key: str, value: object) -> Callable[[Tree], None]:
-    def mutate(tree: Tree) -> None:
-        tree["tracks"][track_id][key] = value
-
-    return mutate
-
-
-def _set_meditation(key: str, value: object) -> Callable[[Tree], None]:
-    def mutate(tree: Tree) -> None:
-        _first_meditation(tree)[key] = value
-
-    return mutate
-
-
-def _delete_lesson_key(tree: Tree) -> None:
-    del _first_lesson(tree)["reflect"]
-
-
-def _misspelt_extra_key(tree: Tree) -> None:
-    _first_lesson(tree)["reflection"] = "An extra field that would be silently dropped?"
-
-
-def _duplicate_lesson_id(tree: Tree) -> None:
-    tree["tracks"]["awareness"]["lessons"][1]["id"] = "awareness-1"
-
-
-def _too_few_step_lessons(tree: Tree) -> None:
-    del tree["tracks"]["awareness"]["lessons"][2]
-
-
-def _drop_track(tree: Tree) -> None:
-    del tree["tracks"]["closure"]
-
-
-def _too_few_meditations(tree: Tree) -> None:
-    del tree["meditations"]["meditations"][5]
-
-
-def _duplicate_meditation(tree: Tree) -> None:
-    tree["meditations"]["meditations"][1]["id"] = "practice_1"
-
-
-def _two_tracks_same_order(tree: Tree) -> None:
-    extra = _track_data("bonus", 4, "step")
-    tree["tracks"]["bonus"] = extra
-
-
-BROKEN_CASES: list[tuple[str, Callable[[Tree], None], str, str]] = [
-    # (case, mutation, file named in the problem, fragment of the problem)
-    ("missing field", _delete_lesson_key, "awareness.yaml: awareness-1", "'reflect' is missing"),
-    (
-        "unknown key",
-        _misspelt_extra_key,
-        "awareness.yaml: awareness-1",
-        "unknown key(s) reflection",
-    ),
-    ("wrong type", _set_lesson("title", 12), "awareness.yaml: awareness-1", "must be text"),
-    ("yes becomes bool", _set_lesson("exercise", True), "awareness.yaml: awareness-1", "bool"),
-    ("empty text", _set_lesson("body", "  \n"), "awareness.yaml: awareness-1", "'body' is empty"),
-    (
-        "lesson id pattern",
-        _set_lesson("id", "awareness_1"),
-        "awareness.yaml: awareness_1",
-        "must look like 'awareness-<number>'",
-    ),
-    (
-        "lesson id of another track",
-        _set_lesson("id", "values-99"),
-        "awareness.yaml: values-99",
-        "must look like 'awareness-<number>'",
-    ),
-    (
-        "duplicate lesson id",
-        _duplicate_lesson_id,
-        "awareness.yaml: awareness-1",
-        "already used in lessons/awareness.yaml",
-    ),
-    (
-        "lesson id too long for callback data",
-        _set_lesson("id", "awareness-1000000000000000"),
-        "awareness.yaml: awareness-1000000000000000",
-        "at most 24 bytes",
-    ),
-    (
-        "track id differs from file name",
-        _set_track("awareness", "id", "values"),
-        "lessons/awareness.yaml",
-        "must equal the file name 'awareness'",
-    ),
-    (
-        "track id pattern",
-        _set_track("awareness", "id", "Awareness"),
-        "lessons/awareness.yaml",
-        "must match [a-z_]+",
-    ),
-    (
-        "body over 180 words",
-        _set_lesson("body", "word " * 181),
-        "awareness.yaml: awareness-1",
-        "body has 181 words (max 180)",
-    ),
-    (
-        "reflect without question mark",
-        _set_lesson("reflect", "Think about it."),
-        "awareness.yaml: awareness-1",
-        "must be a question ending with '?'",
-    ),
-    (
-        "lesson title too long",
-        _set_lesson("title", "x" * 61),
-        "awareness.yaml: awareness-1",
-        "'title' has 61 characters (max 60)",
-    ),
-    (
-        "track title too long",
-        _set_track("values", "title", "y" * 41),
-        "lessons/values.yaml",
-        "'title' has 41 characters (max 40)",
-    ),
-    (
-        "step track with two lessons",
-        _too_few_step_lessons,
-        "lessons/awareness.yaml",
-        "needs at least 3 lessons, has 2",
-    ),
-    ("required track missing", _drop_track, "lessons/closure.yaml", "required track 'closure'"),
-    (
-        "known track out of place",
-        _set_track("awareness", "order", 7),
-        "lessons/awareness.yaml",
-        "must have order 1",
-    ),
-    (
-        "order is a bool",
-        _set_track("awareness", "order", True),
-        "lessons/awareness.yaml",
-        "'order' must be a whole number",
-    ),
-    (
-        "known track with wrong kind",
-        _set_track("getting_help", "kind", "step"),
-        "lessons/getting_help.yaml",
-        "must have kind 'help'",
-    ),
-    (
-        "unknown kind",
-        _set_track("values", "kind", "bonus"),
-        "lessons/values.yaml",
-        "'kind' must be one of intro, step, help",
-    ),
-    (
-        "two tracks share an order",
-        _two_tracks_same_order,
-        "lessons/bonus.yaml",
-        "lessons/bonus.yaml and lessons/values.yaml both have order 4",
-    ),
-    (
-        "rendered text too long after HTML escaping",
-        _set_lesson("exercise", "&" * 800),
-        "awareness.yaml: awareness-1",
-        "rendered text has",
-    ),
-    ("too few meditations", _too_few_meditations, "meditations.yaml", "at least 6 meditations"),
-    (
-        "too few meditation steps",
-        _set_meditation("steps", ["One.", "Two."]),
-        "meditations.yaml: practice_1",
-        "needs 3 to 10 steps, has 2",
-    ),
-    (
-        "too many meditation steps",
-        _set_meditation("steps", [f"Step {n}." for n in range(11)]),
-        "meditations.yaml: practice_1",
-        "needs 3 to 10 steps, has 11",
-    ),
-    (
-        "meditation step too long",
-        _set_meditation("steps", ["One.", "Two.", "z" * 401]),
-        "meditations.yaml: practice_1: step 3",
-        "401 characters (max 400)",
-    ),
-    (
-        "meditation step not text",
-        _set_meditation("steps", ["One.", "Two.", 3]),
-        "meditations.yaml: practice_1: step 3",
-        "must be non-empty text",
-    ),
-    (
-        "meditation id pattern",
-        _set_meditation("id", "Box-Breathing"),
-        "meditations.yaml: Box-Breathing",
-        "must match [a-z0-9_]+",
-    ),
-    (
-        "meditation id too long for callback data",
-        _set_meditation("id", "a_long_practice_name_over_24"),
-        "meditations.yaml: a_long_practice_name_over_24",
-        "at most 24 bytes",
-    ),
-    (
-        "duplicate meditation id",
-        _duplicate_meditation,
-        "meditations.yaml: practice_1",
-        "used more than once",
-    ),
-    (
-        "meditation title too long",
-        _set_meditation("title", "t" * 41),
-        "meditations.yaml: practice_1",
-        "'title' has 41 characters (max 40)",
-    ),
-    (
-        "meditation minutes not a number",
-        _set_meditation("minutes", "two"),
-        "meditations.yaml: practice_1",
-        "'minutes' must be a whole number",
-    ),
-]
-
-
-@pytest.mark.parametrize(
-    ("mutate", "where", "fragment"),
-    [pytest.param(m, w, f, id=case) for case, m, w, f in BROKEN_CASES],
-)
-def test_each_rule_reports_exactly_the_broken_spot(
-    tmp_path: Path, mutate: Callable[[Tree], None], where: str, fragment: str
-) -> None:
-    problems = _problems_after(tmp_path, mutate)
-    assert len(problems) == 1, problems
-    assert where in problems[0]
-    assert fragment in problems[0]
-
-
-def test_extra_tracks_are_allowed_but_their_ids_must_fit_callback_data(tmp_path: Path) -> None:
-    short, long = "bonus", "a_track_name_far_too_long"
-    assert len(long) == 25
-
-    def add_tracks(tree: Tree) -> None:
-        tree["tracks"][short] = _track_data(short, 10, "step")
-        tree["tracks"][long] = _track_data(long, 11, "step")
-
-    problems = _problems_after(tmp_path, add_tracks)
-    # The track id and each of its three lesson ids are reported; the short extra track passes.
-    assert len(problems) == 4, problems
-    assert all(p.startswith(f"lessons/{long}.yaml: ") for p in problems)
-    assert all("at most 24 bytes" in p for p in problems)
-    assert f"track id '{long}'" in problems[0]
-
-
-def test_the_unbroken_fixture_has_no_problems(tmp_path: Path) -> None:
-    # Guards every case above: each problem found there comes from its mutation alone.
-    assert check_content(_write(tmp_path, _valid_tree())) == []
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "Try to relax. Everything will be fine.",
-        "EVERYONE WILL BE OKAY in the end.",
-        "You should just trust them.",
-        "Maybe it's time to just get over it.",
-        "Honestly, you're paranoid.",
-        "I could kill for a coffee.",
-        "A word about suicide.",
-        "A word about self-harm.",
-        "He overdosed on sugar.",
-    ],
-)
-def test_banned_phrasing_is_reported_in_a_lesson_body(tmp_path: Path, text: str) -> None:
-    problems = _problems_after(tmp_path, _set_lesson("body", text))
-    assert len(problems) == 1, problems
-    assert problems[0].startswith("lessons/awareness.yaml: awareness-1: body: ")
-
-
-@pytest.mark.parametrize(
-    ("mutate", "where"),
-    [
-        (_set_lesson("reflect", "Would you kill time here?"), "awareness-1: reflect"),
-        (_set_lesson("exercise", "Kill an hour.", "intro"), "intro-1: exercise"),
-        (_set_track("values", "summary", "Everything will be fine."), "values.yaml: summary"),
-        (_set_meditation("steps", ["One.", "Two.", "Kill the lights."]), "practice_1: step 3"),
-    ],
-)
-def test_banned_phrasing_is_reported_in_every_text_field(
-    tmp_path: Path, mutate: Callable[[Tree], None], where: str
-) -> None:
-    problems = _problems_after(tmp_path, mutate)
-    assert len(problems) == 1, problems
-    assert where in problems[0]
-
-
-def test_words_that_merely_contain_a_banned_word_pass(tmp_path: Path) -> None:
-    body = "New skills take practice, and an everything-will-be-different mood is not a promise."
-    assert _problems_after(tmp_path, _set_lesson("body", body)) == []
-
-
-def test_unreadable_files_are_reported_by_name(tmp_path: Path) -> None:
-    root = _write(tmp_path, _valid_tree())
-    (root / "lessons" / "values.yaml").write_text("id: values\nlessons: [\n", encoding="utf-8")
-    (root / "lessons" / "closure.yaml").write_text("", encoding="utf-8")
-    (root / "lessons" / "suspicion.yaml").write_text("- just\n- a list\n", encoding="utf-8")
-    (root / "meditations.yaml").unlink()
-    problems = check_content(root)
-    assert len(problems) == 4, problems
-    assert problems[0].startswith("lessons/closure.yaml: file is empty")
-    assert problems[1].startswith("lessons/suspicion.yaml: expected a mapping")
-    assert problems[2].startswith("lessons/values.yaml: is not valid YAML")
-    assert problems[3] == "meditations.yaml: file is missing"
-
-
-def test_a_lesson_file_with_the_wrong_extension_is_reported(tmp_path: Path) -> None:
-    root = _write(tmp_path, _valid_tree())
-    (root / "lessons" / "values.yaml").rename(root / "lessons" / "values.yml")
-    assert check_content(root) == [
-        "lessons/values.yml: rename to .yaml; only .yaml files are loaded",
-        "lessons/values.yaml: required track 'values' is missing",
-    ]
-
-
-def test_a_missing_lessons_directory_is_reported(tmp_path: Path) -> None:
-    problems = check_content(tmp_path)
-    assert any("lessons directory is missing" in p for p in problems)
-    assert sum("required track" in p for p in problems) == len(REQUIRED_TRACKS)
 
 
 # --- navigation -----------------------------------------------------------------------------
