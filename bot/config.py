@@ -42,6 +42,9 @@ class Settings(BaseSettings):
     grace_minutes: int = Field(default=120, ge=0, le=24 * 60, alias="TRUSTBOT_GRACE_MINUTES")
     tick_seconds: float = Field(default=20.0, gt=0, le=300, alias="TRUSTBOT_TICK_SECONDS")
     concurrency: int = Field(default=64, ge=1, le=256, alias="TRUSTBOT_CONCURRENCY")
+    # The database stops growing at this size (a write that needs more fails like a full
+    # disk, and people are told kindly); None: no cap.
+    db_max_mb: int | None = Field(default=None, ge=1, alias="TRUSTBOT_DB_MAX_MB")
 
     @field_validator("api_base_url")
     @classmethod

@@ -81,7 +81,7 @@ class Services:
                 self.people[user_id] = person
                 return self.flows.merge_stored(user_id, stored)
             except (StorageUnavailable, TimeoutError):
-                log.warning("conversation state not loaded: database unavailable")
+                log.debug("conversation state not loaded: database unavailable")
         flow = self.flows.get(user_id)
         if flow is None:
             flow = Flow()
@@ -108,6 +108,6 @@ class Services:
         try:
             await self.storage.save_flow(user_id, stored, self.now_s())
         except StorageUnavailable:
-            log.warning("conversation state not saved: database unavailable")
+            log.debug("conversation state not saved: database unavailable")
             return
         self.flows.mark_saved(user_id, stored)

@@ -181,7 +181,12 @@ async def on_error(update: object, context: Context) -> None:
     error = context.error
     kind = type(error).__name__ if error else "unknown"
     update_id = update.update_id if isinstance(update, Update) else None
-    log.error("handler error %s on update %s", kind, update_id, exc_info=_safe_exc(error))
+    if isinstance(error, StorageUnavailable):
+        # The storage logged the fault once when it began (bot/storage/base.py); a line per
+        # update would bury it.
+        log.debug("update %s answered without storage (%s)", update_id, kind)
+    else:
+        log.error("handler error %s on update %s", kind, update_id, exc_info=_safe_exc(error))
     if not isinstance(update, Update) or update.effective_chat is None:
         return
     if update.effective_chat.type != ChatType.PRIVATE:

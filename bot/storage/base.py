@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import sqlite3
 from collections.abc import AsyncIterator, Iterable
@@ -15,6 +16,8 @@ import aiosqlite
 from bot.crypto import Sealer
 from bot.migrations import LATEST, MIGRATIONS
 from bot.storage.records import StorageUnavailable
+
+log = logging.getLogger(__name__)
 
 
 def sql_statements(script: str) -> list[str]:
@@ -40,8 +43,19 @@ def _restrict_side_files(path: Path) -> None:
             os.chmod(side, 0o600)
 
 
+def _identity(path: Path) -> tuple[int, int] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino
+
+
 class StoreBase:
     """The connections, the write lock and transactions: what every part of the repository uses."""
+
+    # Good writes in a row after a fault before it is logged as over (see _write).
+    RECOVERED_AFTER = 8
 
     def __init__(
         self, writer: aiosqlite.Connection, reader: aiosqlite.Connection, sealer: Sealer, path: Path
@@ -52,6 +66,12 @@ class StoreBase:
         self._lock = asyncio.Lock()
         self.path = path
         self._closed = False
+        # The file this store opened: if the path later names no file or another one (the
+        # data directory deleted or replaced under a running bot), writes would go to a file
+        # nobody will ever open again, so every write fails loudly instead (_check_file).
+        self._identity = _identity(path)
+        self._fault: str | None = None  # the write fault in progress, logged once (_fault_seen)
+        self._ok_since_fault = 0
 
     # ----------------------------------------------------------------- lifecycle
     @classmethod
@@ -127,10 +147,11 @@ class StoreBase:
         if self._closed:
             raise StorageUnavailable("storage is closed")
         async with self._lock:
+            self._check_file()
             try:
                 await self._w.execute("BEGIN IMMEDIATE")
             except sqlite3.Error as exc:
-                raise StorageUnavailable(str(exc)) from None
+                raise self._fault_seen(exc) from None
             try:
                 yield self._w
             except sqlite3.Error as exc:
@@ -138,7 +159,7 @@ class StoreBase:
                 # database being unavailable too, not a bug: the caller's "can't reach my
                 # memory" handling applies.
                 await self._rollback()
-                raise StorageUnavailable(str(exc)) from None
+                raise self._fault_seen(exc) from None
             except BaseException:
                 await self._rollback()
                 raise
@@ -146,7 +167,54 @@ class StoreBase:
                 await self._w.execute("COMMIT")
             except sqlite3.Error as exc:
                 await self._rollback()
-                raise StorageUnavailable(str(exc)) from None
+                raise self._fault_seen(exc) from None
+            if self._fault is not None:
+                # A full disk lets small writes through while big ones fail: the fault is
+                # over only after a run of good writes, so the log says so once, not per flap.
+                self._ok_since_fault += 1
+                if self._ok_since_fault >= self.RECOVERED_AFTER:
+                    log.warning("database writes work again (the fault was: %s)", self._fault)
+                    self._fault = None
+
+    def _fault_seen(self, exc: sqlite3.Error | str) -> StorageUnavailable:
+        """Log a write fault once when it starts (not once per update), and turn it into the
+        StorageUnavailable every caller handles ("I can't reach my memory")."""
+        kind = exc if isinstance(exc, str) else f"{type(exc).__name__}: {exc}"
+        self._ok_since_fault = 0
+        if self._fault != kind:
+            self._fault = kind
+            log.error(
+                "database writes failing (%s): nothing new is kept, and people are told I "
+                "can't reach my memory until it clears; crisis help still answers",
+                kind,
+            )
+        return StorageUnavailable(kind)
+
+    def _check_file(self) -> None:
+        """Refuse to write when the database file is no longer the one opened."""
+        if self._identity is None or _identity(self.path) == self._identity:
+            return
+        kind = f"the database file {self.path} was deleted or replaced while the bot ran"
+        if self._fault != kind:
+            self._fault = kind
+            log.critical(
+                "%s: nothing can be kept until the bot is restarted with its data directory "
+                "restored from a backup (the encryption key is beside the database); "
+                "writes to the old file would be lost",
+                kind,
+            )
+        raise StorageUnavailable(kind)
+
+    async def cap_size(self, max_bytes: int | None) -> None:
+        """Stop the database file from growing past ``max_bytes`` (None: no cap). A write that
+        needs more room then fails as on a full disk (``TRUSTBOT_DB_MAX_MB``)."""
+        cur = await self._r.execute("PRAGMA page_size")
+        row = await cur.fetchone()
+        await cur.close()
+        page = int(row[0]) if row else 4096
+        pages = 2**31 - 2 if max_bytes is None else max(1, max_bytes // page)
+        async with self._lock:
+            await self._w.execute(f"PRAGMA max_page_count = {int(pages)}")
 
     async def _rollback(self) -> None:
         """Roll back, if a transaction is still open (SQLite may have ended it already)."""
@@ -173,10 +241,25 @@ class StoreBase:
         except sqlite3.Error as exc:
             raise StorageUnavailable(str(exc)) from None
 
-    async def checkpoint(self) -> None:
-        """Fold the WAL back into the main file (used by erase, so no old page lingers)."""
-        async with self._lock:
-            await self._w.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    async def checkpoint(self, attempts: int = 20) -> bool:
+        """Fold the WAL back into the main file and truncate it: every erase calls this before
+        the bot says it is done, so no deleted bytes linger in the WAL (``secure_delete`` has
+        already zeroed them in the pages). A reader in the middle of a read can keep the
+        checkpoint from finishing; it is tried again a few times (a read takes milliseconds).
+        Returns whether it completed; if not, the next erase or a clean shutdown completes it.
+        """
+        for attempt in range(attempts):
+            try:
+                async with self._lock:
+                    cur = await self._w.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                    row = await cur.fetchone()
+                    await cur.close()
+            except sqlite3.Error as exc:
+                raise StorageUnavailable(str(exc)) from None
+            if row is not None and int(row[0]) == 0:
+                return True
+            await asyncio.sleep(0.005 * (attempt + 1))
+        return False
 
     async def _bump(self, db: aiosqlite.Connection, day: str, name: str, n: int = 1) -> None:
         await db.execute(

@@ -181,6 +181,8 @@ async def _post_init(app: AnyApplication) -> None:
             settings.data_key.get_secret_value() if settings.data_key else None, settings.db_path
         )
         services.storage = await Storage.open(settings.db_path, Sealer(key))
+        if settings.db_max_mb is not None:
+            await services.storage.cap_size(settings.db_max_mb * 1024 * 1024)
     except (StorageUnavailable, OSError) as exc:
         # Keep serving: crisis help never depends on a working database.
         # One clear line (the reason names the file, never a person's data); the file is left

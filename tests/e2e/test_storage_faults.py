@@ -1,4 +1,6 @@
-"""Issue 11, storage faults: a corrupt database at start-up is served in degraded mode."""
+"""Issue 11, storage faults: a corrupt database at start-up is served in degraded mode; a full
+disk or a deleted data directory while running is logged once, answered kindly, never
+confirmed as saved, and a full disk recovers by itself once there is room again."""
 
 from __future__ import annotations
 
@@ -8,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from bot.emulator import BotAPIEmulator
-from tests.conftest import FakeClock, start_bot, stop_bot, text_of
+from tests.conftest import FakeClock, Harness, start_bot, stop_bot, text_of, with_buttons
+from tests.e2e.test_onboarding import onboard
 
 
 async def test_a_corrupt_database_starts_degraded_and_is_left_untouched(
@@ -34,3 +37,52 @@ async def test_a_corrupt_database_starts_degraded_and_is_left_untouched(
     lines = [r for r in caplog.records if "database unavailable at start-up" in r.getMessage()]
     assert len(lines) == 1 and "trustbot.sqlite3" in lines[0].getMessage()
     assert not [r for r in caplog.records if r.exc_info]  # no traceback
+
+
+def _lines(caplog: pytest.LogCaptureFixture, part: str) -> list[str]:
+    return [r.getMessage() for r in caplog.records if part in r.getMessage()]
+
+
+async def _note(bot: Harness, uid: int, text: str) -> str:
+    mood = with_buttons(await bot.say(uid, "/checkin"))
+    replies = await bot.press(uid, mood, "3")
+    return text_of(replies + await bot.say(uid, text))
+
+
+async def test_a_full_disk_is_logged_once_answered_kindly_and_recovers(
+    bot: Harness, caplog: pytest.LogCaptureFixture
+) -> None:
+    await onboard(bot, 151, consents=("Progress", "Journal"))
+    db = bot.services.db()
+    await db.cap_size(1)  # no room beyond the pages the file has now
+    for n in range(2):
+        # Cyrillic takes two bytes a letter: over 7 KB, more than the pages have room for.
+        answer = await _note(bot, 151, f"note {n}: " + "мне так много надо сказать " * 140)
+        assert "can't reach my memory" in answer and "journal" not in answer.lower()
+    failing = _lines(caplog, "database writes failing")
+    assert len(failing) == 1 and "full" in failing[0]
+    assert not [r for r in caplog.records if r.exc_info]  # no traceback
+    sos = text_of(await bot.say(151, "/sos"))
+    assert "988" in sos or "112" in sos
+    await db.cap_size(None)  # room again
+    for n in range(2):
+        answer = await _note(bot, 151, f"a short note {n} once there is room again")
+        assert "can't reach my memory" not in answer
+    assert len(await db.journal(151)) == 2
+    assert len(_lines(caplog, "database writes work again")) == 1
+
+
+async def test_a_deleted_data_directory_is_noticed_and_nothing_is_confirmed(
+    bot: Harness, caplog: pytest.LogCaptureFixture
+) -> None:
+    await onboard(bot, 152, consents=("Progress", "Journal"))
+    db_file = Path(bot.db_path)
+    for path in db_file.parent.glob(db_file.name + "*"):
+        path.unlink()
+    for n in range(2):
+        answer = await _note(bot, 152, f"note {n} that has nowhere to go")
+        assert "can't reach my memory" in answer and "saved" not in answer.lower()
+    loud = [r for r in caplog.records if r.levelno == logging.CRITICAL]
+    assert len(loud) == 1 and "deleted or replaced" in loud[0].getMessage()
+    sos = text_of(await bot.say(152, "/sos"))
+    assert "988" in sos or "112" in sos
