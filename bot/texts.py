@@ -20,7 +20,9 @@ WELCOME = (
     "• If you're ever in danger or thinking about ending your life, type /sos for "
     "crisis lines near you. It works any time.\n"
     "• Telegram messages are not end-to-end encrypted.\n"
-    "• I keep nothing about you unless you say yes to it."
+    "• Unless you say yes, I keep only what I need to talk with you: your chat id, how far "
+    "we got in setting up, and your country if you tell me (for local crisis lines). "
+    "Never your words."
 )
 
 WELCOME_BACK = (

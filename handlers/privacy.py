@@ -11,6 +11,7 @@ from telegram import InputFile, Update
 
 from bot import texts
 from bot.callbacks import Callback
+from bot.flow import FORGET_AFTER
 from bot.storage import CONSENTS, User
 from handlers.common import (
     Button,
@@ -84,6 +85,9 @@ async def privacy_summary(context: Context, user: User) -> str:
     else:
         lines.append("• Journal (off): nothing kept. I read what you write, then forget it.")
     lines += [
+        "• Our place in our conversation: which question I'm waiting for, and for a day after "
+        "a crisis answer or a low mood, that it happened, so I don't ask you twice. "
+        f"Encrypted, never your words, forgotten after {FORGET_AFTER.days} days of quiet.",
         "",
         "I never keep the text of your messages unless your journal is on, and my logs never "
         "contain what you write. Tap a switch to change it: switching one off deletes "

@@ -89,6 +89,8 @@ class PeopleStore(StoreBase):
                         "followup_at = NULL WHERE user_id = ?",
                         (user_id,),
                     )
+        if not value:
+            await self.checkpoint()  # the deleted rows leave the WAL too (see checkpoint)
         return deleted
 
     async def set_blocked(self, user_id: int, blocked: bool) -> None:
@@ -145,7 +147,10 @@ class PeopleStore(StoreBase):
         """Forget conversations untouched since `before` (an open question goes stale)."""
         async with self._write() as db:
             cur = await db.execute("DELETE FROM flows WHERE updated_at < ?", (before,))
-            return max(cur.rowcount, 0)
+            n = max(cur.rowcount, 0)
+        if n:
+            await self.checkpoint()
+        return n
 
     # ----------------------------------------------------------------- check-ins and lessons
     async def record_checkin(self, user_id: int, mood: int, at: int, local_date: str) -> int:
@@ -239,6 +244,7 @@ class PeopleStore(StoreBase):
                 "INSERT INTO journal (user_id, at, kind, ref, body) VALUES (?, ?, ?, NULL, ?)",
                 (user_id, at, kind, blob),
             )
+        await self.checkpoint()  # the replaced entry leaves the WAL too
 
     async def journal(self, user_id: int, kind: str | None = None) -> list[JournalEntry]:
         sql = "SELECT id, at, kind, ref, body FROM journal WHERE user_id = ?"
@@ -280,7 +286,10 @@ class PeopleStore(StoreBase):
             cur = await db.execute(
                 "DELETE FROM journal WHERE at < ? AND kind != 'safety_plan'", (before,)
             )
-            return max(cur.rowcount, 0)
+            n = max(cur.rowcount, 0)
+        if n:
+            await self.checkpoint()
+        return n
 
     # ----------------------------------------------------------------- aggregate counters
     async def count_event(self, name: str, at: int) -> None:
