@@ -12,6 +12,8 @@ so the two can never disagree about what a feature is.
 * A **unit** is what gets a score: the whole message and, when it has more than
   :data:`WINDOW_SENTENCES` sentences, each run of that many neighbouring sentences, so one risk
   sentence buried in a long chatty check-in is scored on its own.
+* A word or a pair counts at most twice per sentence (:data:`MAX_REPEATS`), and a sentence
+  repeated word for word counts once.
 * A unit's feature values are counts times IDF, divided by the square root of the unit's
   number of features. Everything is a sum over words, so the bot scores each distinct word
   once and caches it (see ``bot.triage.model``).
@@ -30,8 +32,10 @@ __all__ = [
     "MIN_N",
     "PAIR_FORMAT",
     "WINDOW_SENTENCES",
+    "capped",
     "pair_feature",
     "sentence_counts",
+    "sentence_pairs",
     "sentences",
     "unit_counts",
     "windows",
@@ -77,7 +81,16 @@ def sentences(text: str) -> list[list[str]]:
             merged[-1].extend(carry)
         else:
             merged.append(carry)
-    return merged
+    # A sentence said again adds nothing: 55 copies of one harmless sentence must not add up
+    # to distress (see MAX_REPEATS for words).
+    seen: set[tuple[str, ...]] = set()
+    unique = []
+    for words in merged:
+        key = tuple(words)
+        if key not in seen:
+            seen.add(key)
+            unique.append(words)
+    return unique
 
 
 def windows(count: int) -> list[tuple[int, int]]:
@@ -91,11 +104,33 @@ def windows(count: int) -> list[tuple[int, int]]:
     return out
 
 
+# A word (or a pair of words) counts at most this many times per sentence: without a cap,
+# a long run of one repeated word ("word word word ...", 4,000 characters of it) outweighs
+# the square-root normalisation and reads as distress.
+MAX_REPEATS = 2
+
+
+def capped(items: Iterable[str]) -> list[str]:
+    """``items`` without the occurrences of each beyond :data:`MAX_REPEATS`, in order."""
+    seen: Counter[str] = Counter()
+    out = []
+    for item in items:
+        seen[item] += 1
+        if seen[item] <= MAX_REPEATS:
+            out.append(item)
+    return out
+
+
+def sentence_pairs(words: list[str]) -> list[str]:
+    """The pair features of a sentence (neighbouring words), capped like its words."""
+    return capped(pair_feature(a, b) for a, b in pairwise(words))
+
+
 def sentence_counts(words: list[str]) -> Counter[str]:
     counts: Counter[str] = Counter()
-    for word in words:
+    for word in capped(words):
         counts.update(word_features(word))
-    counts.update(pair_feature(a, b) for a, b in pairwise(words))
+    counts.update(sentence_pairs(words))
     return counts
 
 

@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.triage.features import MAX_N, MIN_N, WINDOW_SENTENCES, unit_counts
-from bot.triage.model import FORMAT, MODEL_PATH
+from bot.triage.model import FORMAT, MODEL_PATH, pack_vocabulary
 from bot.triage.rules import rules_triage
 
 __all__ = [
@@ -142,12 +142,12 @@ class _Fitted:
         counts in a unit's length (known or not), so leaving one out only sets its weight to
         zero, which moves no decision value by more than a few thousandths.
         """
-        vocabulary = []
+        rows = []
         for g, idf, w1, w2 in zip(self.vocab, self.idf, self.coef[0], self.coef[1], strict=True):
             a, b = idf * w1, idf * w2
             if abs(a) >= PRUNE or abs(b) >= PRUNE:
-                vocabulary.append([g, round(a, 5), round(b, 5)])
-        return {"bias": [round(x, 6) for x in self.bias], "vocabulary": vocabulary}
+                rows.append((g, round(a, 5), round(b, 5)))
+        return {"bias": [round(x, 6) for x in self.bias], "vocabulary": pack_vocabulary(rows)}
 
     def decisions(self, per_item: Sequence[Sequence[Counter[str]]]) -> list[tuple[float, float]]:
         """Each item's highest decision values over its units, as the bot computes them."""
@@ -322,5 +322,6 @@ def train(
     # No name and no time in the gzip header: the same training data gives the same bytes.
     with out.open("wb") as raw, gzip.GzipFile(filename="", fileobj=raw, mode="wb", mtime=0) as fh:
         fh.write(payload.encode("utf-8"))
-    progress(f"wrote {out.name}: {len(data['vocabulary'])} features; cross-validated {cv}")
-    return TrainReport(len(items), len(data["vocabulary"]), c, t_concern, t_crisis, cv, out)
+    n_features = data["vocabulary"]["grams"].count("\n") + 1
+    progress(f"wrote {out.name}: {n_features} features; cross-validated {cv}")
+    return TrainReport(len(items), n_features, c, t_concern, t_crisis, cv, out)
