@@ -147,6 +147,10 @@ class BotProcess:
                 argv[1:1] = ["-m", "cProfile", "-o", str(profile)]
             env["TRUSTBOT_DB_PATH"] = str(db_path)
             env["TRUSTBOT_DATA_KEY"] = key
+            # No overall reply cap: Telegram allows about 30 replies a second, and the bot
+            # paces itself to that (bot/transport/replies.py); the emulator has no limit, and
+            # this bench measures what the bot itself can handle. Per-chat pacing stays on.
+            env["TRUSTBOT_REPLY_RATE"] = "0"
             if config.concurrency:  # else the product's default
                 env["TRUSTBOT_CONCURRENCY"] = str(config.concurrency)
         self.config = config
