@@ -184,6 +184,11 @@ MED_DONE_BUTTON = "Finish"
 MED_FINISHED = "Well done for taking that time for yourself. 🌿"
 MED_ANOTHER = "Another practice"
 
+FLOOD_NOTICE = (
+    "You're sending messages faster than I can answer them one by one. I'm still reading "
+    "everything, and I'll answer again as soon as things slow down. If you need help right now, "
+    "/sos is always there."
+)
 BUTTON_ELSEWHERE = "This button only works in our private chat with you. Open it and send /start."
 STALE_BUTTON = "That button has expired. Here's a fresh start: try /lesson, /checkin or /meditate."
 NOT_UNDERSTOOD_TEXT = (

@@ -18,9 +18,17 @@ from bot.migrations import LATEST, MIGRATIONS
 from bot.storage import Storage
 from bot.transport.ordering import PerUserUpdateProcessor
 from bot.wiring.logs import RedactTokens
+from handlers.registry import features
 
 
 # ------------------------------------------------------------------ callbacks
+@pytest.fixture(autouse=True)
+def _actions_defined() -> None:
+    """The callback actions are defined by the handler modules as they register (run alone,
+    this module would otherwise see none)."""
+    features()
+
+
 def test_callback_round_trip() -> None:
     data = encode("lesson", "next", "awareness-2")
     assert data == "v1:lesson:next:awareness-2"

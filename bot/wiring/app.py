@@ -16,6 +16,7 @@ import logging
 from typing import Any, TypeAlias
 
 from telegram import BotCommand, Update
+from telegram.error import TelegramError
 from telegram.ext import (
     Application,
     ApplicationBuilder,
@@ -34,9 +35,10 @@ from bot.crypto import Sealer, load_or_create_key
 from bot.services import Clock, Services, system_clock
 from bot.storage import Storage, StorageUnavailable
 from bot.transport.http import AiohttpRequest
-from bot.transport.ordering import PerUserUpdateProcessor
+from bot.transport.ordering import PerUserUpdateProcessor, Priority
 from bot.transport.replies import ReplyLimiter
 from bot.transport.updates import TolerantBot, quiet_parse_failures
+from bot.triage import Level, triage
 from bot.triage import model as triage_model
 from bot.wiring.logs import install_quiet_http
 from content.loader import Library, load_library
@@ -116,7 +118,11 @@ def build_application(
     app = (
         builder.bot(tolerant)
         .context_types(ContextTypes(context=Context))
-        .concurrent_updates(PerUserUpdateProcessor(settings.concurrency))
+        .concurrent_updates(
+            PerUserUpdateProcessor(
+                settings.concurrency, classify=classify_update, on_flood=_flood_notice
+            )
+        )
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
         .build()
@@ -125,6 +131,38 @@ def build_application(
     app.bot_data["with_scheduler"] = with_scheduler
     register_handlers(app)
     return app
+
+
+_URGENT_COMMANDS = ("/sos", "/help")
+
+
+async def classify_update(update: object) -> Priority:
+    """How urgent an update is, for the per-user queue (bot/transport/ordering.py): /sos, /help
+    and crisis-level text go first; a worrying message, a command or a button press is always
+    handled; other messages may be let go during a flood."""
+    if not isinstance(update, Update):
+        return Priority.KEEP
+    message = update.message or update.edited_message
+    if message is None:
+        return Priority.KEEP  # a button press, a membership change...
+    text = message.text or message.caption or ""
+    if text.startswith("/"):
+        command = text.split(maxsplit=1)[0].split("@", 1)[0].lower()
+        return Priority.URGENT if command in _URGENT_COMMANDS else Priority.KEEP
+    level = triage(text).level if text else Level.NONE
+    if level == Level.CRISIS:
+        return Priority.URGENT
+    return Priority.KEEP if level == Level.CONCERN else Priority.ORDINARY
+
+
+async def _flood_notice(update: Update) -> None:
+    chat = update.effective_chat
+    if chat is None:
+        return
+    try:
+        await update.get_bot().send_message(chat.id, texts.FLOOD_NOTICE)
+    except TelegramError:
+        log.info("could not send a flood notice")
 
 
 def register_handlers(app: AnyApplication) -> None:

@@ -101,3 +101,19 @@ async def test_a_press_in_a_group_is_never_answered_in_the_group(
     group = [m for m in bot.emulator.messages_to(-1065) if "trust" not in m.text.lower()]
     assert all(m.text == texts.PRIVATE_ONLY for m in group)
     assert not _errors(caplog)
+
+
+async def test_a_flooder_gets_one_notice_and_their_sos_comes_next(bot: Harness) -> None:
+    bot.emulator.latency = 0.05  # each send takes a moment, so the flood queues up
+    try:
+        for n in range(40):
+            bot.emulator.send_message(66, f"message number {n} of my flood")
+        sos = bot.emulator.send_message(66, "/sos")
+        await bot.processed(sos, timeout=30)
+    finally:
+        bot.emulator.latency = 0.0
+    texts_sent = [m.text for m in bot.emulator.messages_to(66)]
+    assert texts_sent.count(texts.FLOOD_NOTICE) == 1
+    sos_at = next(i for i, t in enumerate(texts_sent) if "988" in t or "112" in t)
+    assert sos_at <= 3, texts_sent[: sos_at + 1]  # not behind the flood
+    assert len(texts_sent) < 20  # the flood was read, not answered line by line
