@@ -117,6 +117,19 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX flows_updated ON flows(updated_at);
     """,
+    # 8: the durable inbox (bot/storage/inbox.py). Each fetched update is stored, sealed, before
+    # the next fetch acknowledges it to Telegram; its body is dropped once it is handled, and
+    # the id stays a while so that a redelivery after a crash is not handled twice.
+    """
+    CREATE TABLE inbox (
+        update_id   INTEGER PRIMARY KEY,
+        received_at INTEGER NOT NULL,
+        body        BLOB,
+        handled_at  INTEGER
+    );
+    CREATE INDEX inbox_pending ON inbox(update_id) WHERE handled_at IS NULL;
+    CREATE INDEX inbox_handled ON inbox(handled_at) WHERE handled_at IS NOT NULL;
+    """,
 )
 
 LATEST = len(MIGRATIONS)

@@ -38,6 +38,10 @@ from scheduler.pacer import Pacer
 from scheduler.planning import next_weekly
 from scheduler.timecalc import days_from_mask, local_date, next_occurrence, parse_hhmm
 
+# Handled update ids are kept this long to recognise a redelivery after a crash (Telegram keeps
+# an undelivered update for a day), then forgotten (bot/storage/inbox.py).
+INBOX_KEEP_SECONDS = 2 * 86400
+
 if TYPE_CHECKING:
     from telegram import Bot
     from telegram.ext import Application, ContextTypes
@@ -349,6 +353,7 @@ class Delivery:
         days = self.services.settings.journal_days
         report.expired = await self.services.db().expire_journal(now - days * 86400)
         await self.services.db().expire_flows(now - int(FORGET_AFTER.total_seconds()))
+        await self.services.db().expire_inbox(now - INBOX_KEEP_SECONDS)
 
     async def _followups(self, report: TickReport) -> None:
         storage = self.services.db()

@@ -59,11 +59,12 @@ async def test_sos_waits_only_for_the_update_in_progress_then_goes_first() -> No
 async def test_a_flood_is_damped_for_the_flooder_only_with_one_notice() -> None:
     notices: list[int] = []
 
-    async def on_flood(update: Update) -> None:
+    async def on_let_go(update: Update, first: bool) -> None:
         assert update.effective_chat is not None
-        notices.append(update.effective_chat.id)
+        if first:
+            notices.append(update.effective_chat.id)
 
-    processor = PerUserUpdateProcessor(4, classify=_classify, on_flood=on_flood)
+    processor = PerUserUpdateProcessor(4, classify=_classify, on_let_go=on_let_go)
     handled: list[str] = []
     gate = asyncio.Event()
 

@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from bot.storage.base import sql_statements
+from bot.storage.inbox import InboxStore
 from bot.storage.people import PeopleStore
 from bot.storage.records import (
     CONSENTS,
@@ -49,7 +50,7 @@ __all__ = [
 ]
 
 
-class Storage(PeopleStore, ScheduleStore):
+class Storage(PeopleStore, ScheduleStore, InboxStore):
     """The repository. Create with `await Storage.open(path, sealer)`; close with `close()`."""
 
     # ----------------------------------------------------------------- export

@@ -6,7 +6,8 @@ import asyncio
 import logging
 import os
 import sqlite3
-from collections.abc import AsyncIterator, Iterable
+import time
+from collections.abc import AsyncIterator, Callable, Iterable
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any, Self
@@ -54,8 +55,8 @@ def _identity(path: Path) -> tuple[int, int] | None:
 class StoreBase:
     """The connections, the write lock and transactions: what every part of the repository uses."""
 
-    # Good writes in a row after a fault before it is logged as over (see _write).
-    RECOVERED_AFTER = 8
+    # Seconds without a failed write before a fault is logged as over (see _write).
+    RECOVERED_AFTER = 60.0
 
     def __init__(
         self, writer: aiosqlite.Connection, reader: aiosqlite.Connection, sealer: Sealer, path: Path
@@ -71,11 +72,19 @@ class StoreBase:
         # nobody will ever open again, so every write fails loudly instead (_check_file).
         self._identity = _identity(path)
         self._fault: str | None = None  # the write fault in progress, logged once (_fault_seen)
-        self._ok_since_fault = 0
+        self._last_fault_at = 0.0
+        self._clock: Callable[[], float] = time.monotonic  # seconds; only differences matter
 
     # ----------------------------------------------------------------- lifecycle
     @classmethod
-    async def open(cls, path: Path, sealer: Sealer, *, busy_timeout_ms: int = 5000) -> Self:
+    async def open(
+        cls,
+        path: Path,
+        sealer: Sealer,
+        *,
+        busy_timeout_ms: int = 5000,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> Self:
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
         if not path.exists():
@@ -98,6 +107,7 @@ class StoreBase:
             await writer.execute("PRAGMA journal_mode = WAL")
             await writer.execute("PRAGMA synchronous = NORMAL")
             store = cls(writer, reader, sealer, path)
+            store._clock = clock
             await store.migrate()
         except (sqlite3.Error, StorageUnavailable) as exc:
             # Close the connections (their threads would otherwise keep the process alive
@@ -169,10 +179,9 @@ class StoreBase:
                 await self._rollback()
                 raise self._fault_seen(exc) from None
             if self._fault is not None:
-                # A full disk lets small writes through while big ones fail: the fault is
-                # over only after a run of good writes, so the log says so once, not per flap.
-                self._ok_since_fault += 1
-                if self._ok_since_fault >= self.RECOVERED_AFTER:
+                # A full disk lets small writes through while big ones fail: the fault is over
+                # only after a quiet minute, so the log says so once, not at every flap.
+                if self._clock() - self._last_fault_at >= self.RECOVERED_AFTER:
                     log.warning("database writes work again (the fault was: %s)", self._fault)
                     self._fault = None
 
@@ -180,7 +189,7 @@ class StoreBase:
         """Log a write fault once when it starts (not once per update), and turn it into the
         StorageUnavailable every caller handles ("I can't reach my memory")."""
         kind = exc if isinstance(exc, str) else f"{type(exc).__name__}: {exc}"
-        self._ok_since_fault = 0
+        self._last_fault_at = self._clock()
         if self._fault != kind:
             self._fault = kind
             log.error(

@@ -269,6 +269,12 @@ class PeopleStore(StoreBase):
                     "UPDATE journal SET body = ? WHERE id = ?",
                     (new.seal(int(user_id), text), entry_id),
                 )
+            cur = await db.execute("SELECT update_id, body FROM inbox WHERE body IS NOT NULL")
+            for update_id, blob in list(await cur.fetchall()):
+                raw = self._sealer.open(0, blob)  # the inbox's updates (bot/storage/inbox.py)
+                await db.execute(
+                    "UPDATE inbox SET body = ? WHERE update_id = ?", (new.seal(0, raw), update_id)
+                )
             cur = await db.execute("SELECT user_id, state FROM flows")
             for user_id, blob in list(await cur.fetchall()):
                 text = self._sealer.open(int(user_id), blob)

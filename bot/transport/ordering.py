@@ -17,7 +17,8 @@ another, while different users run in parallel up to `max_concurrent_updates`.
   the stored conversation state is never written by two at once.
 * **Flood.** When a user already has :data:`FLOOD_BACKLOG` updates waiting, their further
   ordinary messages are read and judged (`classify` triages them) but not answered one by one:
-  the first gets one kind notice (`on_flood`), the rest are let go. Urgent and worrying
+  each is passed to `on_let_go` (which marks it handled), the first of a flood with a flag
+  so that the person gets one kind notice. Urgent and worrying
   messages (`KEEP`), button presses and commands are still handled. When the user's queue
   drains, the next flood gets a notice again.
 """
@@ -102,7 +103,7 @@ class PerUserUpdateProcessor(BaseUpdateProcessor):
         max_concurrent_updates: int,
         *,
         classify: Callable[[object], Awaitable[Priority]] = _always_keep,
-        on_flood: Callable[[Update], Awaitable[None]] | None = None,
+        on_let_go: Callable[[Update, bool], Awaitable[None]] | None = None,
     ) -> None:
         super().__init__(self.BACKLOG)
         self.limit = max_concurrent_updates
@@ -110,7 +111,7 @@ class PerUserUpdateProcessor(BaseUpdateProcessor):
         self._locks: dict[int, PriorityLock] = {}
         self._waiting: dict[int, int] = {}
         self._classify = classify
-        self._on_flood = on_flood
+        self._on_let_go = on_let_go
         self._flooding: set[int] = set()
         self.let_go = 0  # ordinary messages not answered during floods (for tests and benches)
 
@@ -152,10 +153,10 @@ class PerUserUpdateProcessor(BaseUpdateProcessor):
         if isinstance(coroutine, Coroutine):
             coroutine.close()  # never started: nothing of it runs
         self.let_go += 1
-        if key in self._flooding or self._on_flood is None or not isinstance(update, Update):
-            return
+        first = key not in self._flooding
         self._flooding.add(key)
-        await self._on_flood(update)
+        if self._on_let_go is not None and isinstance(update, Update):
+            await self._on_let_go(update, first)
 
     async def initialize(self) -> None:
         return None

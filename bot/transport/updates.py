@@ -18,7 +18,7 @@ from __future__ import annotations
 import logging
 import warnings
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Protocol
 
 from telegram import Update
 from telegram.ext import ExtBot
@@ -54,10 +54,29 @@ def read_each(raw: Sequence[Any], bot: ExtBot[Any] | None) -> tuple[Update, ...]
     return tuple(out)
 
 
+class Inbox(Protocol):
+    async def admit(self, updates: tuple[Update, ...]) -> tuple[Update, ...]: ...
+
+
 class TolerantBot(ExtBot[Any]):
-    """An ExtBot whose `get_updates` skips the updates it cannot read instead of failing."""
+    """An ExtBot whose `get_updates` skips the updates it cannot read instead of failing, and
+    hands each fetched batch to the durable inbox (`inbox`, set by the wiring) before the
+    next fetch acknowledges it to Telegram."""
+
+    inbox: Inbox | None
+
+    def __init__(self, *args: Any, inbox: Inbox | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # PTB freezes a bot's attributes once built; this one is ours, set past the guard.
+        object.__setattr__(self, "inbox", inbox)
 
     async def get_updates(self, *args: Any, **kwargs: Any) -> tuple[Update, ...]:
+        updates = await self._fetch(*args, **kwargs)
+        if self.inbox is not None:
+            updates = await self.inbox.admit(updates)
+        return updates
+
+    async def _fetch(self, *args: Any, **kwargs: Any) -> tuple[Update, ...]:
         try:
             return await super().get_updates(*args, **kwargs)
         except (KeyError, TypeError, ValueError, AttributeError):

@@ -40,6 +40,7 @@ from bot.transport.replies import ReplyLimiter
 from bot.transport.updates import TolerantBot, quiet_parse_failures
 from bot.triage import Level, triage
 from bot.triage import model as triage_model
+from bot.wiring.inbox import DurableInbox
 from bot.wiring.logs import install_quiet_http
 from content.loader import Library, load_library
 from content.resources import Resources, load_resources
@@ -63,7 +64,10 @@ class TrustApplication(AnyApplication):
     async def process_update(self, update: object) -> None:
         person = flow_key(update)
         if person is None:
-            await super().process_update(update)
+            try:
+                await super().process_update(update)
+            finally:
+                await self._handled(update)
             return
         services: Services = self.bot_data["services"]
         await services.load_flow(person)
@@ -71,6 +75,13 @@ class TrustApplication(AnyApplication):
             await super().process_update(update)
         finally:
             await services.save_flow(person)
+            await self._handled(update)
+
+    async def _handled(self, update: object) -> None:
+        """Mark the update handled in the durable inbox (bot/wiring/inbox.py)."""
+        inbox = getattr(self.bot, "inbox", None)
+        if isinstance(update, Update) and isinstance(inbox, DurableInbox):
+            await inbox.handled(update.update_id)
 
 
 def build_application(
@@ -99,6 +110,7 @@ def build_application(
     # update PTB cannot read is skipped, not retried forever (bot/transport/updates.py).
     tolerant = TolerantBot(
         token,
+        inbox=DurableInbox(services),
         base_url=settings.api_base_url,
         base_file_url=settings.file_base_url,
         # Telegram sometimes answers a send after several seconds: a 5 s read timeout counted
@@ -120,7 +132,7 @@ def build_application(
         .context_types(ContextTypes(context=Context))
         .concurrent_updates(
             PerUserUpdateProcessor(
-                settings.concurrency, classify=classify_update, on_flood=_flood_notice
+                settings.concurrency, classify=classify_update, on_let_go=_let_go
             )
         )
         .post_init(_post_init)
@@ -155,12 +167,27 @@ async def classify_update(update: object) -> Priority:
     return Priority.KEEP if level == Level.CONCERN else Priority.ORDINARY
 
 
-async def _flood_notice(update: Update) -> None:
+async def _fold_wal(context: ContextTypes.DEFAULT_TYPE) -> None:
+    services: Services = context.application.bot_data["services"]
+    if services.storage is not None:
+        try:
+            await services.storage.checkpoint(attempts=3)
+        except StorageUnavailable:
+            pass  # logged by the storage when writes fail
+
+
+async def _let_go(update: Update, first_of_flood: bool) -> None:
+    """A flooded ordinary message, not answered: marked handled, and the first of a flood
+    gets one kind notice (bot/transport/ordering.py)."""
+    bot = update.get_bot()
+    inbox = getattr(bot, "inbox", None)
+    if isinstance(inbox, DurableInbox):
+        await inbox.handled(update.update_id)
     chat = update.effective_chat
-    if chat is None:
+    if not first_of_flood or chat is None:
         return
     try:
-        await update.get_bot().send_message(chat.id, texts.FLOOD_NOTICE)
+        await bot.send_message(chat.id, texts.FLOOD_NOTICE)
     except TelegramError:
         log.info("could not send a flood notice")
 
@@ -218,7 +245,9 @@ async def _post_init(app: AnyApplication) -> None:
         key = load_or_create_key(
             settings.data_key.get_secret_value() if settings.data_key else None, settings.db_path
         )
-        services.storage = await Storage.open(settings.db_path, Sealer(key))
+        services.storage = await Storage.open(
+            settings.db_path, Sealer(key), clock=lambda: services.clock().timestamp()
+        )
         if settings.db_max_mb is not None:
             await services.storage.cap_size(settings.db_max_mb * 1024 * 1024)
     except (StorageUnavailable, OSError) as exc:
@@ -231,6 +260,19 @@ async def _post_init(app: AnyApplication) -> None:
             type(exc).__name__,
             exc,
         )
+    if app.job_queue is not None and services.storage is not None:
+        # The durable inbox holds each update's text, sealed, until it is handled; its old
+        # pages then linger in the WAL until a checkpoint. Folding the WAL every minute keeps
+        # what people typed off the disk within about a minute (docs/privacy.md).
+        app.job_queue.run_repeating(_fold_wal, interval=60, first=60, name="fold-wal")
+    # Updates fetched but not handled before the last stop (a crash, a kill): handled first.
+    inbox = getattr(app.bot, "inbox", None)
+    if isinstance(inbox, DurableInbox):
+        pending = await inbox.pending(app.bot)
+        for update in pending:
+            await app.update_queue.put(update)
+        if pending:
+            log.info("%d update(s) received before a restart are handled now", len(pending))
     # The learned triage layer loads in a thread while the bot already answers (the rules
     # alone judge the first messages); tests await this task for a deterministic start.
     app.bot_data["triage_model"] = asyncio.get_running_loop().create_task(_load_triage_model())
