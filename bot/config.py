@@ -9,7 +9,7 @@ import logging
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 TELEGRAM_DEFAULT_BASE_URL = "https://api.telegram.org/bot"
@@ -29,6 +29,9 @@ class Settings(BaseSettings):
     bot_token: SecretStr | None = Field(default=None, alias="TELEGRAM_BOT_TOKEN")
     api_base_url: str = Field(default=TELEGRAM_DEFAULT_BASE_URL, alias="TELEGRAM_API_BASE_URL")
     db_path: Path = Field(default=Path("./data/trustbot.sqlite3"), alias="TRUSTBOT_DB_PATH")
+    # postgresql://user:password@host:port/dbname selects PostgreSQL (several replicas may share
+    # it); unset, or sqlite:///path, keeps the SQLite file.
+    database_url: SecretStr | None = Field(default=None, alias="TRUSTBOT_DATABASE_URL")
     log_level: str = Field(default="INFO", alias="TRUSTBOT_LOG_LEVEL")
     admin_ids: Annotated[frozenset[int], NoDecode] = Field(
         default=frozenset(), alias="TRUSTBOT_ADMIN_IDS"
@@ -58,6 +61,30 @@ class Settings(BaseSettings):
             if not value.endswith("/bot"):
                 value += "/bot"
         return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url_shape(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or not value.get_secret_value().strip():
+            return None
+        url = value.get_secret_value().strip()
+        if not url.startswith(("postgresql://", "postgres://", "sqlite:///")):
+            raise ValueError("must start with postgresql:// or sqlite:///")
+        return SecretStr(url)
+
+    @model_validator(mode="after")
+    def _replicas_share_a_key(self) -> Settings:
+        if self.uses_postgres and self.data_key is None:
+            # Replicas on other machines cannot share a key file: the key must be given.
+            raise ValueError(
+                "TRUSTBOT_DATA_KEY is required with PostgreSQL (every replica needs the same key)"
+            )
+        return self
+
+    @property
+    def uses_postgres(self) -> bool:
+        url = self.database_url.get_secret_value() if self.database_url else ""
+        return url.startswith(("postgresql://", "postgres://"))
 
     @field_validator("log_level")
     @classmethod

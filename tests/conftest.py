@@ -23,6 +23,7 @@ from bot.emulator import BotAPIEmulator, SentMessage
 from bot.services import Services
 from bot.wiring.app import TrustApplication, build_application
 from bot.wiring.logs import configure_logging
+from tests import pg
 
 
 class FakeClock:
@@ -169,6 +170,9 @@ async def emulator() -> AsyncIterator[BotAPIEmulator]:
 async def start_bot(
     emulator: BotAPIEmulator, clock: FakeClock, db_path: Path, **env: Any
 ) -> Harness:
+    if pg.ON_POSTGRES:  # the same bot on a PostgreSQL database of its own (tests/pg.py)
+        env.setdefault("TRUSTBOT_DATABASE_URL", await pg.database_for(db_path))
+        env.setdefault("TRUSTBOT_DATA_KEY", pg.TEST_KEY)
     settings = load_settings(
         _env_file=None,
         TELEGRAM_BOT_TOKEN=emulator.token,
@@ -261,3 +265,10 @@ def _learned_triage_layer() -> None:
     from bot.triage import model
 
     assert model.load() is not None, model.load_error()
+
+
+@pytest.fixture(autouse=True)
+async def _drop_test_databases() -> AsyncIterator[None]:
+    """PostgreSQL databases made for a test's bots are dropped after it (tests/pg.py)."""
+    yield
+    await pg.drop_created()

@@ -10,13 +10,16 @@ import time
 from collections.abc import AsyncIterator, Callable, Iterable
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any, Self
+from typing import TYPE_CHECKING, Any, Self
 
 import aiosqlite
 
 from bot.crypto import Sealer
 from bot.migrations import LATEST, MIGRATIONS
 from bot.storage.records import StorageUnavailable
+
+if TYPE_CHECKING:
+    from bot.storage.postgres import Postgres
 
 log = logging.getLogger(__name__)
 
@@ -59,10 +62,19 @@ class StoreBase:
     RECOVERED_AFTER = 60.0
 
     def __init__(
-        self, writer: aiosqlite.Connection, reader: aiosqlite.Connection, sealer: Sealer, path: Path
+        self,
+        writer: aiosqlite.Connection | None,
+        reader: aiosqlite.Connection | None,
+        sealer: Sealer,
+        path: Path,
+        pg: Postgres | None = None,
     ) -> None:
-        self._w = writer
-        self._r = reader
+        # SQLite: one writing and one reading connection. PostgreSQL: a pool (bot/storage/
+        # postgres.py), and no file of ours to watch.
+        self._w_conn = writer
+        self._r_conn = reader
+        self._pg = pg
+        self.dialect = "postgresql" if pg is not None else "sqlite"
         self._sealer = sealer
         self._lock = asyncio.Lock()
         self.path = path
@@ -70,12 +82,52 @@ class StoreBase:
         # The file this store opened: if the path later names no file or another one (the
         # data directory deleted or replaced under a running bot), writes would go to a file
         # nobody will ever open again, so every write fails loudly instead (_check_file).
-        self._identity = _identity(path)
+        self._identity = _identity(path) if pg is None else None
         self._fault: str | None = None  # the write fault in progress, logged once (_fault_seen)
         self._last_fault_at = 0.0
         self._clock: Callable[[], float] = time.monotonic  # seconds; only differences matter
 
+    @property
+    def _w(self) -> aiosqlite.Connection:
+        assert self._w_conn is not None, "SQLite only"
+        return self._w_conn
+
+    @property
+    def _r(self) -> aiosqlite.Connection:
+        assert self._r_conn is not None, "SQLite only"
+        return self._r_conn
+
     # ----------------------------------------------------------------- lifecycle
+    @classmethod
+    async def open_url(
+        cls, url: str, sealer: Sealer, *, clock: Callable[[], float] = time.monotonic
+    ) -> Self:
+        """Open the store a URL names: ``postgresql://...`` or ``sqlite:///path``."""
+        if url.startswith(("postgresql://", "postgres://")):
+            return await cls.open_postgres(url, sealer, clock=clock)
+        if url.startswith("sqlite:///"):
+            return await cls.open(Path(url[len("sqlite:///") :]), sealer, clock=clock)
+        raise StorageUnavailable("the database URL must start with postgresql:// or sqlite:///")
+
+    @classmethod
+    async def open_postgres(
+        cls, dsn: str, sealer: Sealer, *, clock: Callable[[], float] = time.monotonic
+    ) -> Self:
+        from bot.storage.postgres import ERRORS, OPEN_ERRORS, Postgres
+
+        try:
+            pg = await Postgres.connect(dsn)
+        except ERRORS as exc:
+            raise StorageUnavailable(f"cannot reach PostgreSQL: {type(exc).__name__}") from None
+        store = cls(None, None, sealer, Path("postgresql"), pg=pg)
+        store._clock = clock
+        try:
+            await pg.migrate(MIGRATIONS)
+        except OPEN_ERRORS as exc:
+            await pg.close()
+            raise StorageUnavailable(f"cannot use PostgreSQL: {exc}") from None
+        return store
+
     @classmethod
     async def open(
         cls,
@@ -122,11 +174,16 @@ class StoreBase:
         if self._closed:
             return
         self._closed = True
+        if self._pg is not None:
+            await self._pg.close()
+            return
         await self._r.close()
         await self._w.close()
 
     async def migrate(self) -> int:
         """Bring the schema to the latest version; returns the version it started from."""
+        if self._pg is not None:
+            return await self._pg.migrate(MIGRATIONS)
         async with self._lock:
             cur = await self._w.execute("PRAGMA user_version")
             row = await cur.fetchone()
@@ -148,14 +205,22 @@ class StoreBase:
             return start
 
     async def schema_version(self) -> int:
+        if self._pg is not None:
+            return await self._pg.schema_version()
         cur = await self._r.execute("PRAGMA user_version")
         row = await cur.fetchone()
         return int(row[0]) if row else 0
 
     @asynccontextmanager
-    async def _write(self) -> AsyncIterator[aiosqlite.Connection]:
+    async def _write(self) -> AsyncIterator[Any]:
+        """One write transaction: an aiosqlite connection, or on PostgreSQL a PgConnection with
+        the same calls (execute, executemany; cursors with fetchone, fetchall, rowcount)."""
         if self._closed:
             raise StorageUnavailable("storage is closed")
+        if self._pg is not None:
+            async with self._pg_write() as db:
+                yield db
+            return
         async with self._lock:
             self._check_file()
             try:
@@ -184,6 +249,20 @@ class StoreBase:
                 if self._clock() - self._last_fault_at >= self.RECOVERED_AFTER:
                     log.warning("database writes work again (the fault was: %s)", self._fault)
                     self._fault = None
+
+    @asynccontextmanager
+    async def _pg_write(self) -> AsyncIterator[Any]:
+        from bot.storage.postgres import ERRORS
+
+        assert self._pg is not None
+        try:
+            async with self._pg.write() as db:
+                yield db
+        except ERRORS as exc:
+            raise self._fault_seen(f"{type(exc).__name__}: {exc}") from None
+        if self._fault is not None and self._clock() - self._last_fault_at >= self.RECOVERED_AFTER:
+            log.warning("database writes work again (the fault was: %s)", self._fault)
+            self._fault = None
 
     def _fault_seen(self, exc: sqlite3.Error | str) -> StorageUnavailable:
         """Log a write fault once when it starts (not once per update), and turn it into the
@@ -216,7 +295,10 @@ class StoreBase:
 
     async def cap_size(self, max_bytes: int | None) -> None:
         """Stop the database file from growing past ``max_bytes`` (None: no cap). A write that
-        needs more room then fails as on a full disk (``TRUSTBOT_DB_MAX_MB``)."""
+        needs more room then fails as on a full disk (``TRUSTBOT_DB_MAX_MB``). SQLite only: a
+        PostgreSQL server's size is its administrator's to set."""
+        if self._pg is not None:
+            return
         cur = await self._r.execute("PRAGMA page_size")
         row = await cur.fetchone()
         await cur.close()
@@ -242,6 +324,13 @@ class StoreBase:
     async def _fetchall(self, sql: str, params: Iterable[Any] = ()) -> list[Any]:
         if self._closed:
             raise StorageUnavailable("storage is closed")
+        if self._pg is not None:
+            from bot.storage.postgres import ERRORS
+
+            try:
+                return await self._pg.fetchall(sql, params)
+            except ERRORS as exc:
+                raise StorageUnavailable(f"{type(exc).__name__}: {exc}") from None
         # execute_fetchall reads to the end and closes the cursor, which ends the read
         # transaction: a half-read cursor kept the reader on an old snapshot, so a handler
         # could miss a write it had just made (found by bench/updates.py).
@@ -256,7 +345,10 @@ class StoreBase:
         already zeroed them in the pages). A reader in the middle of a read can keep the
         checkpoint from finishing; it is tried again a few times (a read takes milliseconds).
         Returns whether it completed; if not, the next erase or a clean shutdown completes it.
+        PostgreSQL has no such file beside the key: nothing to do there.
         """
+        if self._pg is not None:
+            return True
         for attempt in range(attempts):
             try:
                 async with self._lock:
@@ -270,9 +362,9 @@ class StoreBase:
             await asyncio.sleep(0.005 * (attempt + 1))
         return False
 
-    async def _bump(self, db: aiosqlite.Connection, day: str, name: str, n: int = 1) -> None:
+    async def _bump(self, db: Any, day: str, name: str, n: int = 1) -> None:
         await db.execute(
             "INSERT INTO counters (day, name, n) VALUES (?, ?, ?) "
-            "ON CONFLICT(day, name) DO UPDATE SET n = n + excluded.n",
+            "ON CONFLICT(day, name) DO UPDATE SET n = counters.n + excluded.n",
             (day, name, n),
         )

@@ -76,4 +76,4 @@ class InboxStore(StoreBase):
                 "OR (handled_at IS NULL AND received_at < ?)",
                 (before, before),
             )
-            return max(cur.rowcount, 0)
+            return max(int(cur.rowcount), 0)

@@ -147,7 +147,7 @@ class PeopleStore(StoreBase):
         """Forget conversations untouched since `before` (an open question goes stale)."""
         async with self._write() as db:
             cur = await db.execute("DELETE FROM flows WHERE updated_at < ?", (before,))
-            n = max(cur.rowcount, 0)
+            n = max(int(cur.rowcount), 0)
         if n:
             await self.checkpoint()
         return n
@@ -156,16 +156,18 @@ class PeopleStore(StoreBase):
     async def record_checkin(self, user_id: int, mood: int, at: int, local_date: str) -> int:
         async with self._write() as db:
             cur = await db.execute(
-                "INSERT INTO checkins (user_id, at, local_date, mood) VALUES (?, ?, ?, ?)",
+                "INSERT INTO checkins (user_id, at, local_date, mood) VALUES (?, ?, ?, ?) "
+                "RETURNING id",
                 (user_id, at, local_date, mood),
             )
+            row = await cur.fetchone()
             # Any answer restores the normal rhythm of reminders.
             await db.execute(
                 "UPDATE schedules SET unanswered = 0, slowed = 0, slow_notice_sent = 0 "
                 "WHERE user_id = ?",
                 (user_id,),
             )
-            return int(cur.lastrowid or 0)
+            return int(row[0]) if row else 0
 
     async def mark_answered(self, user_id: int, local_date: str) -> None:
         """A check-in was answered today: no prompt today, and the normal rhythm is back."""
@@ -230,10 +232,12 @@ class PeopleStore(StoreBase):
         blob = self._sealer.seal(user_id, text)
         async with self._write() as db:
             cur = await db.execute(
-                "INSERT INTO journal (user_id, at, kind, ref, body) VALUES (?, ?, ?, ?, ?)",
+                "INSERT INTO journal (user_id, at, kind, ref, body) VALUES (?, ?, ?, ?, ?) "
+                "RETURNING id",
                 (user_id, at, kind, ref, blob),
             )
-            return int(cur.lastrowid or 0)
+            row = await cur.fetchone()
+            return int(row[0]) if row else 0
 
     async def replace_journal(self, user_id: int, kind: str, text: str, at: int) -> None:
         """Keep one entry of this kind (the safety plan): the new one replaces the old."""
@@ -292,7 +296,7 @@ class PeopleStore(StoreBase):
             cur = await db.execute(
                 "DELETE FROM journal WHERE at < ? AND kind != 'safety_plan'", (before,)
             )
-            n = max(cur.rowcount, 0)
+            n = max(int(cur.rowcount), 0)
         if n:
             await self.checkpoint()
         return n

@@ -15,6 +15,33 @@ from bot.storage.records import (
     schedule_from_row,
 )
 
+_CLAIM_RETURNING = (
+    "RETURNING user_id, kind, local_time, days, next_due_at, snooze_until, "
+    "unanswered, slowed, slow_notice_sent, answered_on"
+)
+# SQLite: one writer at a time (BEGIN IMMEDIATE), so a plain UPDATE ... WHERE rowid IN claims.
+_CLAIM_SQLITE = (
+    "UPDATE schedules SET state = 'sending', claimed_at = ?, claim_token = ?, "
+    "send_started_at = NULL "
+    "WHERE rowid IN (SELECT r FROM ("
+    "SELECT rowid AS r, next_due_at AS d FROM schedules "
+    "WHERE state = 'idle' AND next_due_at <= ? "
+    "UNION ALL SELECT rowid, snooze_until FROM schedules "
+    "WHERE state = 'idle' AND snooze_until IS NOT NULL AND snooze_until <= ?"
+    ") ORDER BY d LIMIT ?) " + _CLAIM_RETURNING
+)
+# PostgreSQL: replicas claim at once; FOR UPDATE SKIP LOCKED gives each its own rows (the
+# same two index ranges; a row due both ways is locked once).
+_CLAIM_POSTGRES = (
+    "UPDATE schedules SET state = 'sending', claimed_at = ?, claim_token = ?, "
+    "send_started_at = NULL "
+    "WHERE (user_id, kind) IN (SELECT user_id, kind FROM schedules "
+    "WHERE state = 'idle' AND (next_due_at <= ? OR "
+    "(snooze_until IS NOT NULL AND snooze_until <= ?)) "
+    "ORDER BY LEAST(next_due_at, COALESCE(snooze_until, next_due_at)) LIMIT ? "
+    "FOR UPDATE SKIP LOCKED) " + _CLAIM_RETURNING
+)
+
 
 class ScheduleStore(StoreBase):
     # ----------------------------------------------------------------- schedules
@@ -70,7 +97,7 @@ class ScheduleStore(StoreBase):
                 "UPDATE schedules SET snooze_until = ? WHERE user_id = ? AND kind = ?",
                 (until, user_id, kind),
             )
-            return cur.rowcount > 0
+            return bool(cur.rowcount > 0)
 
     async def claim_due(self, now: int, limit: int, token: str) -> list[DueSchedule]:
         """Mark up to `limit` due schedules as `sending` and return them, with everything the
@@ -83,16 +110,7 @@ class ScheduleStore(StoreBase):
         """
         async with self._write() as db:
             cur = await db.execute(
-                "UPDATE schedules SET state = 'sending', claimed_at = ?, claim_token = ?, "
-                "send_started_at = NULL "
-                "WHERE rowid IN (SELECT r FROM ("
-                "SELECT rowid AS r, next_due_at AS d FROM schedules "
-                "WHERE state = 'idle' AND next_due_at <= ? "
-                "UNION ALL SELECT rowid, snooze_until FROM schedules "
-                "WHERE state = 'idle' AND snooze_until IS NOT NULL AND snooze_until <= ?"
-                ") ORDER BY d LIMIT ?) "
-                "RETURNING user_id, kind, local_time, days, next_due_at, snooze_until, "
-                "unanswered, slowed, slow_notice_sent, answered_on",
+                _CLAIM_POSTGRES if self.dialect == "postgresql" else _CLAIM_SQLITE,
                 (now, token, now, now, limit),
             )
             claimed = list(await cur.fetchall())
@@ -102,7 +120,7 @@ class ScheduleStore(StoreBase):
             marks = ",".join("?" for _ in user_ids)
             cur = await db.execute(
                 "SELECT user_id, chat_id, COALESCE(tz, 'UTC'), "
-                "paused OR blocked OR NOT consent_reminders, country "
+                "(paused <> 0 OR blocked <> 0 OR consent_reminders = 0), country "
                 f"FROM users WHERE user_id IN ({marks})",
                 user_ids,
             )
@@ -156,7 +174,7 @@ class ScheduleStore(StoreBase):
             await db.executemany(
                 "UPDATE schedules SET state = 'idle', claimed_at = NULL, claim_token = NULL, "
                 "send_started_at = NULL, "
-                "snooze_until = CASE WHEN ? THEN NULL ELSE snooze_until END, "
+                "snooze_until = CASE WHEN ? = 1 THEN NULL ELSE snooze_until END, "
                 "next_due_at = COALESCE(?, next_due_at), "
                 "unanswered = CASE WHEN answered_on IS ? THEN 0 ELSE unanswered + ? END, "
                 "slowed = CASE WHEN answered_on IS ? THEN 0 "
@@ -213,8 +231,8 @@ class ScheduleStore(StoreBase):
         rows = await self._fetchall(
             "SELECT s.user_id, u.chat_id, s.kind, s.local_time, s.days, s.next_due_at, "
             "COALESCE(u.tz, 'UTC'), s.unanswered, s.slowed, s.slow_notice_sent, "
-            "u.paused OR u.blocked OR NOT u.consent_reminders, u.country, s.snooze_until, "
-            "s.claimed_at, s.answered_on, s.send_started_at "
+            "(u.paused <> 0 OR u.blocked <> 0 OR u.consent_reminders = 0), u.country, "
+            "s.snooze_until, s.claimed_at, s.answered_on, s.send_started_at "
             "FROM schedules s JOIN users u ON u.user_id = s.user_id "
             "WHERE s.state = 'sending' AND (s.claim_token = ? OR s.claimed_at < ?)",
             (token, older_than),
@@ -291,7 +309,7 @@ class ScheduleStore(StoreBase):
         async with self._write() as db:
             cur = await db.execute(
                 "SELECT user_id, chat_id, COALESCE(tz, 'UTC'), weekly_day, "
-                "blocked OR paused OR NOT consent_progress OR NOT consent_reminders "
+                "(blocked <> 0 OR paused <> 0 OR consent_progress = 0 OR consent_reminders = 0) "
                 "FROM users WHERE weekly_due_at IS NOT NULL AND weekly_due_at <= ? LIMIT ?",
                 (now, limit),
             )

@@ -245,8 +245,13 @@ async def _post_init(app: AnyApplication) -> None:
         key = load_or_create_key(
             settings.data_key.get_secret_value() if settings.data_key else None, settings.db_path
         )
-        services.storage = await Storage.open(
-            settings.db_path, Sealer(key), clock=lambda: services.clock().timestamp()
+        url = settings.database_url.get_secret_value() if settings.database_url else None
+        services.storage = await (
+            Storage.open_url(url, Sealer(key), clock=lambda: services.clock().timestamp())
+            if url
+            else Storage.open(
+                settings.db_path, Sealer(key), clock=lambda: services.clock().timestamp()
+            )
         )
         if settings.db_max_mb is not None:
             await services.storage.cap_size(settings.db_max_mb * 1024 * 1024)

@@ -14,6 +14,9 @@ from pathlib import Path
 
 from tests.conftest import Harness, text_of, with_buttons
 from tests.e2e.test_onboarding import onboard
+from tests.pg import sqlite_only
+
+pytestmark = sqlite_only
 
 
 def _files(bot: Harness) -> list[Path]:

@@ -7,6 +7,7 @@ from pathlib import Path
 from bot.emulator import BotAPIEmulator
 from tests.conftest import FakeClock, Harness, buttons, start_bot, stop_bot, text_of, with_buttons
 from tests.e2e.test_onboarding import onboard
+from tests.pg import ON_POSTGRES, sqlite_only
 
 
 async def test_lesson_path_with_progress_kept(bot: Harness) -> None:
@@ -129,7 +130,11 @@ async def test_sos_and_help_answer_with_the_database_down(
     # A directory where the database file should be: SQLite cannot open it.
     bad = tmp_path / "db-is-a-directory"
     bad.mkdir()
-    harness = await start_bot(emulator, clock, bad)
+    # On PostgreSQL: a server nobody listens on.
+    down = (
+        {"TRUSTBOT_DATABASE_URL": "postgresql://trustbot@127.0.0.1:9/none"} if ON_POSTGRES else {}
+    )
+    harness = await start_bot(emulator, clock, bad, **down)
     try:
         assert harness.services.storage is None
         text = text_of(await harness.say(32, "/sos"))
@@ -148,6 +153,7 @@ async def test_sos_answers_when_the_database_fails_mid_run(bot: Harness) -> None
     assert "can't reach my memory" in text_of(await bot.say(33, "/settings"))
 
 
+@sqlite_only
 async def test_a_locked_database_gets_a_kind_answer_and_recovers(bot: Harness) -> None:
     import secrets
     import sqlite3

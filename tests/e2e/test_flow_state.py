@@ -13,6 +13,7 @@ import pytest
 from bot.emulator import BotAPIEmulator
 from tests.conftest import FakeClock, Harness, start_bot, stop_bot, text_of, with_buttons
 from tests.e2e.test_onboarding import onboard
+from tests.pg import sqlite_only
 
 
 @pytest.fixture
@@ -51,6 +52,7 @@ async def test_a_note_typed_right_after_a_restart_is_taken_as_the_note(
     assert [e.text for e in entries] == ["Work was long but my sister called, which helped."]
 
 
+@sqlite_only
 async def test_a_safety_plan_goes_on_after_a_restart_without_storing_the_answers(
     restartable: list[Harness],
 ) -> None:

@@ -12,6 +12,9 @@ import pytest
 from bot.emulator import BotAPIEmulator
 from tests.conftest import FakeClock, Harness, start_bot, stop_bot, text_of, with_buttons
 from tests.e2e.test_onboarding import onboard
+from tests.pg import sqlite_only
+
+pytestmark = sqlite_only
 
 
 async def test_a_corrupt_database_starts_degraded_and_is_left_untouched(
