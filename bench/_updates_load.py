@@ -4,8 +4,10 @@ database trustbot starts with (part of ``python -m bench.updates``; see bench/up
 
 from __future__ import annotations
 
+import asyncio
 import random
 import sqlite3
+import sys
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -211,8 +213,27 @@ def _template_rows(
     return users, schedules
 
 
-async def build_template_db(path: Path, key_text: str, n_existing_load: int) -> float:
-    """Create the schema with `bot.storage.Storage`, then bulk-insert users and schedules.
+# Run in the measured tree (cwd), so that its own Storage creates its own schema.
+_MAKE_SCHEMA = """
+import asyncio, sys
+from pathlib import Path
+from bot.crypto import Sealer, load_or_create_key
+from bot.storage import Storage
+
+async def main():
+    path = Path(sys.argv[1])
+    store = await Storage.open(path, Sealer(load_or_create_key(sys.argv[2], path)))
+    await store.close()
+
+asyncio.run(main())
+"""
+
+
+async def build_template_db(
+    path: Path, key_text: str, n_existing_load: int, root: Path | None = None
+) -> float:
+    """Create the schema with `bot.storage.Storage` (of ``root``, the tree the bots run, so a
+    baseline tree gets its own schema), then bulk-insert users and schedules.
 
     Every schedule is due 12-36 hours from now, so no prompt falls due during the benchmark
     (the delivery tick still runs its indexed query every 20 s, as in production).
@@ -222,8 +243,15 @@ async def build_template_db(path: Path, key_text: str, n_existing_load: int) -> 
     from bot.storage import Storage
 
     started = time.perf_counter()
-    store = await Storage.open(path, Sealer(load_or_create_key(key_text, path)))
-    await store.close()
+    if root is None:
+        store = await Storage.open(path, Sealer(load_or_create_key(key_text, path)))
+        await store.close()
+    else:
+        proc = await asyncio.create_subprocess_exec(
+            sys.executable, "-c", _MAKE_SCHEMA, str(path), key_text, cwd=root
+        )
+        if await proc.wait() != 0:
+            raise RuntimeError(f"could not create the schema with the code in {root}")
     users, schedules = _template_rows(n_existing_load, int(time.time()))
     conn = sqlite3.connect(path)
     try:

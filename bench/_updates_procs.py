@@ -151,6 +151,7 @@ class BotProcess:
             # paces itself to that (bot/transport/replies.py); the emulator has no limit, and
             # this bench measures what the bot itself can handle. Per-chat pacing stays on.
             env["TRUSTBOT_REPLY_RATE"] = "0"
+            env["TRUSTBOT_LISTEN"] = "127.0.0.1:0"  # several bots may run at once
             if config.concurrency:  # else the product's default
                 env["TRUSTBOT_CONCURRENCY"] = str(config.concurrency)
         self.config = config

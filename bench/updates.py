@@ -163,7 +163,9 @@ async def prepare(args: argparse.Namespace, workdir: Path) -> tuple[Session, dic
     session.key = new_key_text()
     if args.trustbot_root is None:
         args.trustbot_root = snapshot(workdir / "src")
-    took = await build_template_db(session.template, session.key, n_existing_load=args.users)
+    took = await build_template_db(
+        session.template, session.key, n_existing_load=args.users, root=args.trustbot_root
+    )
     size_mb = session.template.stat().st_size / 1e6
     say(f"database: {DB_USERS} users pre-filled in {took:.1f} s ({size_mb:.1f} MB)")
     return session, info

@@ -45,6 +45,13 @@ class Settings(BaseSettings):
     grace_minutes: int = Field(default=120, ge=0, le=24 * 60, alias="TRUSTBOT_GRACE_MINUTES")
     tick_seconds: float = Field(default=20.0, gt=0, le=300, alias="TRUSTBOT_TICK_SECONDS")
     concurrency: int = Field(default=64, ge=1, le=256, alias="TRUSTBOT_CONCURRENCY")
+    # The bot's own HTTP listener: /healthz, /metrics and, in webhook mode, Telegram's posts.
+    # "off" (or empty) opens no port.
+    listen: str = Field(default="0.0.0.0:8080", alias="TRUSTBOT_LISTEN")
+    # Setting it selects webhook mode: the public URL Telegram posts updates to (its path is
+    # the path the listener serves). Requires TRUSTBOT_WEBHOOK_SECRET.
+    webhook_url: str | None = Field(default=None, alias="TRUSTBOT_WEBHOOK_URL")
+    webhook_secret: SecretStr | None = Field(default=None, alias="TRUSTBOT_WEBHOOK_SECRET")
     # The database stops growing at this size (a write that needs more fails like a full
     # disk, and people are told kindly); None: no cap.
     db_max_mb: int | None = Field(default=None, ge=1, alias="TRUSTBOT_DB_MAX_MB")
@@ -79,6 +86,16 @@ class Settings(BaseSettings):
             raise ValueError(
                 "TRUSTBOT_DATA_KEY is required with PostgreSQL (every replica needs the same key)"
             )
+        return self
+
+    @model_validator(mode="after")
+    def _webhook_needs_a_secret(self) -> Settings:
+        if self.webhook_url and not (
+            self.webhook_secret and self.webhook_secret.get_secret_value().strip()
+        ):
+            raise ValueError("TRUSTBOT_WEBHOOK_SECRET is required with TRUSTBOT_WEBHOOK_URL")
+        if self.webhook_url and not self.webhook_url.startswith(("https://", "http://")):
+            raise ValueError("TRUSTBOT_WEBHOOK_URL must be an http(s) URL")
         return self
 
     @property

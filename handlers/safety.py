@@ -13,7 +13,7 @@ from datetime import timedelta
 from telegram import Update
 from telegram.error import BadRequest, TelegramError
 
-from bot import safety
+from bot import metrics, safety
 from bot.callbacks import Callback
 from bot.storage import StorageUnavailable
 from bot.triage import Level, TriageContext, TriageResult, mood_concern, triage_in_context
@@ -80,6 +80,7 @@ async def triage_gate(update: Update, context: Context) -> None:
     )
     result = triage_in_context(message.text or message.caption or "", ctx)
     context.triage = result
+    metrics.TRIAGE.labels(result.level.label).inc()
     if result.level is Level.NONE:
         return
     log.info("triage level=%s reasons=%s", result.level.name.lower(), ",".join(result.reasons))

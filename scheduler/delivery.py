@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from telegram import InlineKeyboardMarkup, InputFile
 from telegram.error import BadRequest, Forbidden, TelegramError
 
+from bot import metrics
 from bot.charts import mood_chart_png
 from bot.flow import FORGET_AFTER
 from bot.progress import week_sentence
@@ -207,6 +208,9 @@ class Delivery:
                     for outcome in outcomes:
                         setattr(report, outcome.outcome, getattr(report, outcome.outcome) + 1)
                         _count(report, outcome.outcome, outcome.reason)
+                        if outcome.outcome == "sent":
+                            metrics.LATENESS.observe(max(0, outcome.at - outcome.due.due_at))
+                metrics.DUE_BACKLOG.set(await storage.due_count(self.services.now_s()))
                 await self._expire_journal(report)
             except StorageUnavailable:
                 log.warning("tick: database unavailable; due prompts stay due for the next tick")

@@ -170,6 +170,7 @@ async def emulator() -> AsyncIterator[BotAPIEmulator]:
 async def start_bot(
     emulator: BotAPIEmulator, clock: FakeClock, db_path: Path, **env: Any
 ) -> Harness:
+    env.setdefault("TRUSTBOT_LISTEN", "127.0.0.1:0")  # /healthz and /metrics on a free port
     if pg.ON_POSTGRES:  # the same bot on a PostgreSQL database of its own (tests/pg.py)
         env.setdefault("TRUSTBOT_DATABASE_URL", await pg.database_for(db_path))
         env.setdefault("TRUSTBOT_DATA_KEY", pg.TEST_KEY)

@@ -1,10 +1,15 @@
 """Delivering updates: ``getUpdates`` long polling (offsets, limits, ``allowed_updates``, a
-newer poll ending an older one with 409) and the webhook methods that switch it off.
+newer poll ending an older one with 409), and webhooks: once ``setWebhook`` names a URL, each
+update is POSTed there in order with the ``X-Telegram-Bot-Api-Secret-Token`` header, and
+retried until the bot answers 200, as Telegram does.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+
+import aiohttp
 
 from bot.emulator.params import _as_bool
 from bot.emulator.records import (
@@ -71,10 +76,43 @@ class PollingMethods(EmulatorState):
 
     def _set_webhook(self, params: JSONDict, files: dict[str, _Upload]) -> bool:
         self.webhook_url = str(params.get("url") or "")
+        self.webhook_secret = str(params.get("secret_token") or "")
         if _as_bool(params.get("drop_pending_updates", False)):
             self._updates.clear()
         self._updates_signal.fire()
+        if self.webhook_url and (self._webhook_task is None or self._webhook_task.done()):
+            self._webhook_task = asyncio.get_running_loop().create_task(self._push_updates())
         return True
+
+    async def _push_updates(self) -> None:
+        """POST queued updates to the webhook, oldest first; one is dropped from the queue only
+        once the bot answered it with 200."""
+        async with aiohttp.ClientSession() as session:
+            while self.webhook_url and not self._closing:
+                if not self._updates:
+                    await self._updates_signal.wait(1.0)
+                    continue
+                _, _kind, update = self._updates[0]
+                headers = {"X-Telegram-Bot-Api-Secret-Token": self.webhook_secret}
+                try:
+                    async with session.post(self.webhook_url, json=update, headers=headers) as r:
+                        delivered = r.status == 200
+                except (aiohttp.ClientError, OSError):
+                    delivered = False
+                if delivered:
+                    if self._updates and self._updates[0][2] is update:
+                        self._updates.popleft()
+                        self._updates_returned += 1
+                else:
+                    await asyncio.sleep(0.1)
+
+    async def stop_webhook(self) -> None:
+        """Stop pushing (the server stops too; tests call this before starting a new bot)."""
+        task, self._webhook_task = self._webhook_task, None
+        if task is not None:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
 
     def _delete_webhook(self, params: JSONDict, files: dict[str, _Upload]) -> bool:
         self.webhook_url = ""

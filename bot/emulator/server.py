@@ -114,6 +114,7 @@ class BotAPIEmulator(
         """Answer pending long polls (empty) and close the server; state is kept."""
         self._closing = True
         self._updates_signal.fire()
+        await self.stop_webhook()
         runner, self._runner = self._runner, None
         if runner is not None:
             await runner.cleanup()

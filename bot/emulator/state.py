@@ -8,6 +8,7 @@ Bot API method groups, the fault plans and the server are mixins over this one c
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import itertools
 from collections import deque
@@ -68,6 +69,8 @@ class EmulatorState:
         self.commands: dict[str, list[dict[str, Any]]] = {}
         self.menu_buttons: dict[int | None, JSONDict] = {}
         self.webhook_url: str = ""
+        self.webhook_secret: str = ""
+        self._webhook_task: asyncio.Task[None] | None = None
         self._init_records()
 
     def _init_records(self) -> None:

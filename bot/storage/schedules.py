@@ -279,6 +279,13 @@ class ScheduleStore(StoreBase):
                 keys,
             )
 
+    async def due_count(self, now: int) -> int:
+        """Daily prompts due and not claimed (the scheduler's backlog; the index answers it)."""
+        row = await self._fetchone(
+            "SELECT COUNT(*) FROM schedules WHERE state = 'idle' AND next_due_at <= ?", (now,)
+        )
+        return int(row[0]) if row else 0
+
     async def deliveries(self, user_id: int) -> list[tuple[str, int, str, str | None, int]]:
         rows = await self._fetchall(
             "SELECT kind, due_at, outcome, reason, at FROM deliveries WHERE user_id = ? "

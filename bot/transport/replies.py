@@ -33,6 +33,8 @@ from typing import Any
 from telegram.error import BadRequest, NetworkError, RetryAfter, TimedOut
 from telegram.ext import BaseRateLimiter
 
+from bot import metrics
+
 log = logging.getLogger(__name__)
 
 JSON = bool | dict[str, Any] | list[dict[str, Any]]
@@ -103,8 +105,12 @@ class ReplyLimiter(BaseRateLimiter[dict[str, Any]]):
         while True:
             await self._wait_turn(chat, urgent=urgent, paced=paced)
             try:
-                return await callback(*args, **kwargs)
+                result = await callback(*args, **kwargs)
+                if paced:
+                    metrics.REPLIES.inc()
+                return result
             except RetryAfter as exc:
+                metrics.RATE_LIMITED.inc()
                 delay = _seconds(exc.retry_after)
                 self._paused[chat] = max(self._paused.get(chat, 0.0), self._clock() + delay)
                 error: Exception = exc

@@ -29,7 +29,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot import texts
+from bot import metrics, texts
 from bot.config import Settings
 from bot.crypto import Sealer, load_or_create_key
 from bot.services import Clock, Services, system_clock
@@ -41,6 +41,7 @@ from bot.transport.updates import TolerantBot, quiet_parse_failures
 from bot.triage import Level, triage
 from bot.triage import model as triage_model
 from bot.wiring.inbox import DurableInbox
+from bot.wiring.listener import Listener, listen_address
 from bot.wiring.logs import install_quiet_http
 from content.loader import Library, load_library
 from content.resources import Resources, load_resources
@@ -79,6 +80,7 @@ class TrustApplication(AnyApplication):
 
     async def _handled(self, update: object) -> None:
         """Mark the update handled in the durable inbox (bot/wiring/inbox.py)."""
+        metrics.UPDATES.inc()
         inbox = getattr(self.bot, "inbox", None)
         if isinstance(update, Update) and isinstance(inbox, DurableInbox):
             await inbox.handled(update.update_id)
@@ -270,6 +272,14 @@ async def _post_init(app: AnyApplication) -> None:
         # pages then linger in the WAL until a checkpoint. Folding the WAL every minute keeps
         # what people typed off the disk within about a minute (docs/privacy.md).
         app.job_queue.run_repeating(_fold_wal, interval=60, first=60, name="fold-wal")
+    address = listen_address(settings)
+    if address is not None:
+        listener = Listener(app, services, settings)
+        try:
+            await listener.start(*address)
+            services.extras["listener"] = listener
+        except OSError as exc:
+            log.error("could not listen on %s:%d (%s): no /healthz or /metrics", *address, exc)
     # Updates fetched but not handled before the last stop (a crash, a kill): handled first.
     inbox = getattr(app.bot, "inbox", None)
     if isinstance(inbox, DurableInbox):
@@ -309,5 +319,8 @@ async def _post_shutdown(app: AnyApplication) -> None:
     from scheduler.delivery import uninstall
 
     await uninstall(services)
+    listener = services.extras.pop("listener", None)
+    if isinstance(listener, Listener):
+        await listener.stop()
     if services.storage is not None:
         await services.storage.close()

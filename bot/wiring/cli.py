@@ -82,6 +82,11 @@ def run(settings: Settings) -> int:
     setup_logging(settings.log_level_number, settings.token)
     app = build_application(settings)
     try:
+        if settings.webhook_url:
+            from bot.wiring.webhook import serve_webhook
+
+            asyncio.run(serve_webhook(app, settings))
+            return 0
         app.run_polling(allowed_updates=Update.ALL_TYPES, drop_pending_updates=False)
     except InvalidToken:
         print("Telegram refused the bot token. Check TELEGRAM_BOT_TOKEN.", file=sys.stderr)

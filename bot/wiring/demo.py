@@ -66,6 +66,8 @@ async def run_demo(
         TELEGRAM_API_BASE_URL=emulator.base_url,
         TRUSTBOT_DB_PATH=workdir / "demo.sqlite3",
         TRUSTBOT_LOG_LEVEL="WARNING",
+        TRUSTBOT_LISTEN="off",  # the demo opens no port
+        TRUSTBOT_DATABASE_URL="",  # always its own throwaway SQLite file
     )
     app = build_application(settings, pace_replies=False)
     printed = 0
