@@ -7,12 +7,15 @@ Needs a server (`TRUSTBOT_TEST_POSTGRES_URL`, see tests/pg.py); the SQL rewrite 
 from __future__ import annotations
 
 import asyncio
+import io
 import secrets
+from pathlib import Path
 
 from bot.crypto import Sealer
 from bot.migrations import LATEST
 from bot.storage import Storage
 from bot.storage.postgres import ddl_to_postgres, to_postgres
+from bot.wiring.dbcopy import copy_database
 from tests import pg
 
 
@@ -86,3 +89,32 @@ async def test_a_whole_record_is_kept_exported_and_erased() -> None:
         assert await store.get_user(uid) is None and await store.get_flow(uid) is None
     finally:
         await store.close()
+
+
+async def test_db_copy_moves_an_instance_to_postgresql_without_loss(tmp_path: Path) -> None:
+    key = secrets.token_bytes(32)
+    source_url = f"sqlite:///{tmp_path / 'old.sqlite3'}"
+    old = await Storage.open_url(source_url, Sealer(key))
+    try:
+        for uid in (11, 12):
+            await old.ensure_user(uid, uid, 0)
+            await old.set_consent(uid, "journal", True)
+            await old.add_journal(uid, "note", f"entry of {uid}", 5)
+            await old.record_checkin(uid, 3, 5, "2026-12-01")
+            await old.upsert_schedule(uid, "checkin", "08:00", 127, 100)
+    finally:
+        await old.close()
+    target_url = await pg.database_for("copy-target")
+    out = io.StringIO()
+    assert await copy_database(source_url, target_url, out) == 0, out.getvalue()
+    assert "users: 2 row(s)" in out.getvalue()
+    new = await Storage.open_url(target_url, Sealer(key))
+    try:
+        assert [e.text for e in await new.journal(12)] == ["entry of 12"]  # same key opens it
+        assert await new.record_checkin(12, 4, 6, "2026-12-02") > 0  # ids go on after copy
+        assert len(await new.schedules(11)) == 1
+    finally:
+        await new.close()
+    again = io.StringIO()
+    assert await copy_database(source_url, target_url, again) == 1
+    assert "not empty" in again.getvalue()

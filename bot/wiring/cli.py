@@ -39,6 +39,13 @@ def main(argv: list[str] | None = None) -> int:
         help="let the model raise to concern only, never to crisis on its own",
     )
     tri_sub.add_parser("eval", help="safety figures on every labelled set in tests/data")
+    db = sub.add_parser("db", help="database tools")
+    db_sub = db.add_subparsers(dest="db_command", required=True)
+    copy = db_sub.add_parser("copy", help="copy an instance to an empty database (stop the bot)")
+    copy.add_argument(
+        "--from", dest="source", required=True, help="sqlite:///path or postgresql://"
+    )
+    copy.add_argument("--to", dest="target", required=True, help="postgresql:// or sqlite:///path")
     key = sub.add_parser("key", help="the journal encryption key")
     key_sub = key.add_subparsers(dest="key_command", required=True)
     key_sub.add_parser("rotate", help="re-encrypt the journal with a new key")
@@ -46,6 +53,10 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.command == "content":
         return content_check(sys.stdout)
+    if args.command == "db":
+        from bot.wiring.dbcopy import copy_database
+
+        return asyncio.run(copy_database(args.source, args.target, sys.stdout))
     if args.command == "triage":
         if args.triage_command == "train":
             return triage_train(sys.stdout, crisis_enabled=not args.rules_only_crisis)
