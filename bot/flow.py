@@ -48,6 +48,9 @@ class Flow:
     pending_tz: str | None = None
     plan_message_id: int | None = None
     delete_asked_at: float | None = None
+    # The language of the last crisis or worrying message (bot/triage/language.py): the
+    # answers, and the buttons' follow-ups, come in it (content/safety/).
+    safety_lang: str = "en"
     country: str | None = None
     # Memory only (never stored): free text, unconsented moods, and a copy of the stored
     # country that lets /sos show local lines while the database is down.

@@ -13,172 +13,140 @@ from datetime import datetime, timedelta
 
 from bot.triage import Level
 from content.resources import Country, Line, Resources
+from content.safety_texts import text
 
 # The lines most people reach for when no country is known yet (a safety net, not a guess).
 WIDELY_USED = ("US", "GB", "IN", "AU", "CA")
 
-CRISIS_OPENING = (
-    "I'm really glad you told me. What you're going through sounds very heavy, "
-    "and you deserve support from a person right now."
-)
-CRISIS_NOT_ALONE = (
-    "Please reach out to one of these now. The people there talk with someone in your "
-    "situation every day:"
-)
-CRISIS_STAY = (
-    "I'm still here. If you can, tell someone near you how you're feeling, "
-    "and stay with them while you call."
-)
-CRISIS_BUTTON_SAFE = "I'm safe right now"
-CRISIS_BUTTON_MORE = "More ways to get help"
-
-SAFE_ACK = (
-    "Thank you for letting me know. I'm glad you're safe right now. "
-    "If that changes, even in the middle of the night, /sos is here. "
-    "Would a calming practice help? Try /meditate, or make a /safetyplan for hard moments."
-)
-CONCERN_OPENING = (
-    "Thank you for sharing that. It sounds like a lot to carry, and it makes sense "
-    "that it's weighing on you."
-)
-CONCERN_PRO = (
-    "This might be a good moment to talk with a professional: a GP or family doctor, "
-    "a therapist or a counsellor. They can help with exactly this, and /help says how "
-    "to find one."
-)
-CONCERN_DOMESTIC = (
-    "What you describe sounds like it could be controlling behaviour. Domestic-abuse "
-    "services talk with people about this every day, confidentially, even when "
-    "nothing physical has happened."
-)
-CONCERN_GROUND_BUTTON = "A grounding exercise now"
-SAFETY_QUESTION = (
-    "I'd like to ask you something directly, and it's okay to answer honestly: "
-    "are you having thoughts of ending your life?"
-)
-SQ_YES = "Yes"
-SQ_UNSURE = "I'm not sure"
-SQ_NO = "No"
-SQ_NO_REPLY = (
-    "Thank you for answering. I'm glad. If those thoughts ever do come, /sos is here "
-    "any time. Would a grounding exercise help right now?"
-)
+# The English texts; every language's are in content/safety/<language>.yaml (one home each).
+CRISIS_OPENING = text("en", "crisis_opening")
+CRISIS_NOT_ALONE = text("en", "crisis_not_alone")
+CRISIS_STAY = text("en", "crisis_stay")
+CRISIS_BUTTON_SAFE = text("en", "button_safe")
+CRISIS_BUTTON_MORE = text("en", "button_more")
+SAFE_ACK = text("en", "safe_ack")
+CONCERN_OPENING = text("en", "concern_opening")
+CONCERN_PRO = text("en", "concern_pro")
+CONCERN_DOMESTIC = text("en", "concern_domestic")
+CONCERN_GROUND_BUTTON = text("en", "button_ground")
+SAFETY_QUESTION = text("en", "safety_question")
+SQ_YES = text("en", "answer_yes")
+SQ_UNSURE = text("en", "answer_unsure")
+SQ_NO = text("en", "answer_no")
+SQ_NO_REPLY = text("en", "answer_no_reply")
 FOLLOWUP = (
     "Hi. I was thinking of you after yesterday, and wanted to check in gently. "
     "How are you today? /checkin if you'd like to tell me, and /sos is always here."
 )
-CONCERN_AGAIN = (
-    "Thank you for telling me. It still sounds really hard, and I'm glad you're writing to me "
-    "about it. If it gets heavier, /sos has people you can talk to any time. A short grounding "
-    "practice might help for a few minutes right now."
-)
-DECLINE_METHODS = (
-    "I can't help with that. I don't share information about ways to get hurt. "
-    "It sounds like you might be going through something really painful, though, "
-    "and I'd like to help you reach someone who can."
-)
+CONCERN_AGAIN = text("en", "concern_again")
+DECLINE_METHODS = text("en", "decline_methods")
 
 
-def format_line(line: Line) -> str:
+def format_line(line: Line, lang: str = "en") -> str:
     ways: list[str] = []
-    if line.phone:
-        ways.append(f"call {line.phone}")
-    if line.sms:
-        ways.append(f"text {line.sms}")
-    if line.whatsapp:
-        ways.append(f"WhatsApp {line.whatsapp}")
-    if line.chat:
-        ways.append(f"chat {line.chat}")
+    for kind, value in (
+        ("way_call", line.phone),
+        ("way_text", line.sms),
+        ("way_whatsapp", line.whatsapp),
+        ("way_chat", line.chat),
+    ):
+        if value:
+            ways.append(text(lang, kind).format(value=value))
     if line.url and not line.chat:
         ways.append(line.url)
-    text = f"• {line.name}: {', '.join(ways)}"
+    out = f"• {line.name}: {', '.join(ways)}"
     details = [
         d
         for d in (
             line.hours if line.hours and "not stated" not in line.hours else None,
-            f"covers {line.scope}" if line.scope and line.scope != "national" else None,
+            text(lang, "covers").format(scope=line.scope)
+            if line.scope and line.scope != "national"
+            else None,
         )
         if d
     ]
     if details:
-        text += f" ({'; '.join(details)})"
-    return text
+        out += f" ({'; '.join(details)})"
+    return out
 
 
-def emergency_line(country: Country) -> str:
-    return f"🚨 In immediate danger in {country.name}: call {country.emergency}."
+def emergency_line(country: Country, lang: str = "en") -> str:
+    return text(lang, "emergency_in_country").format(country=country.name, number=country.emergency)
 
 
-def lines_block(resources: Resources, country: Country | None, *, youth: bool = False) -> str:
-    """The lines to show, most urgent first; honest about gaps in our data."""
+def lines_block(
+    resources: Resources, country: Country | None, *, youth: bool = False, lang: str = "en"
+) -> str:
+    """The lines to show, most urgent first; honest about gaps in our data. Service names are
+    shown as their sources give them, in any language."""
     if country is None:
-        parts = [
-            "🚨 In immediate danger: call your local emergency number (112 in Europe, "
-            "911 in North America, 999 in the UK, 000 in Australia)."
-        ]
+        parts = [text(lang, "emergency_unknown")]
         for code in WIDELY_USED:
             known = resources.country(code)
             if known and known.crisis:
-                parts.append(f"{known.name}: {format_line(known.crisis[0])[2:]}")
-        parts.append(directories(resources))
+                parts.append(f"{known.name}: {format_line(known.crisis[0], lang)[2:]}")
+        parts.append(directories(resources, lang=lang))
         return "\n".join(parts)
-    parts = [emergency_line(country)]
+    parts = [emergency_line(country, lang)]
     chosen = country.youth if youth and country.youth else country.crisis
-    parts.extend(format_line(line) for line in chosen[:3])
+    parts.extend(format_line(line, lang) for line in chosen[:3])
     if not chosen:
-        parts.append("I don't have a checked crisis line for this country yet.")
-        parts.append(directories(resources))
+        parts.append(text(lang, "no_line_yet"))
+        parts.append(directories(resources, lang=lang))
     elif country.gaps:
-        parts.append(
-            "Our list for this country is incomplete: "
-            + " ".join(country.gaps[:1])
-            + " "
-            + directories(resources, short=True)
-        )
+        incomplete = text(lang, "list_incomplete")
+        gap = (
+            (" " + " ".join(country.gaps[:1])) if lang == "en" else ""
+        )  # the gap notes are English
+        parts.append(incomplete + gap + " " + directories(resources, short=True, lang=lang))
     return "\n".join(parts)
 
 
-def directories(resources: Resources, *, short: bool = False) -> str:
+def directories(resources: Resources, *, short: bool = False, lang: str = "en") -> str:
     if short:
-        return f"More lines: {resources.international[0].url}"
+        return text(lang, "more_lines").format(url=resources.international[0].url)
     names = ", ".join(f"{d.name} ({d.url})" for d in resources.international[:2])
-    return f"Helpline directories for every country: {names}"
+    return text(lang, "directories").format(names=names)
 
 
-def crisis_message(resources: Resources, country: Country | None) -> str:
+def crisis_message(resources: Resources, country: Country | None, lang: str = "en") -> str:
     return "\n\n".join(
-        [CRISIS_OPENING, CRISIS_NOT_ALONE, lines_block(resources, country), CRISIS_STAY]
+        [
+            text(lang, "crisis_opening"),
+            text(lang, "crisis_not_alone"),
+            lines_block(resources, country, lang=lang),
+            text(lang, "crisis_stay"),
+        ]
     )
 
 
-def still_here_message(country: Country | None) -> str:
-    return (
-        "Thank you for letting me know. I'm still here, and I'm glad you wrote. "
-        "If things feel heavy again, even later tonight, please reach out: "
-        f"{emergency_number(country)} in an emergency, or /sos for crisis lines."
-    )
+def still_here_message(country: Country | None, lang: str = "en") -> str:
+    return text(lang, "still_here").format(emergency=emergency_number(country, lang))
 
 
-def more_help_message(resources: Resources, country: Country | None) -> str:
-    parts = ["More ways to get help:"]
+def more_help_message(resources: Resources, country: Country | None, lang: str = "en") -> str:
+    parts = [text(lang, "button_more") + ":"]
     if country is not None:
         for line in country.crisis[3:] + country.domestic_abuse[:2] + country.youth[:1]:
-            parts.append(format_line(line))
-        if not country.domestic_abuse:
+            parts.append(format_line(line, lang))
+        if not country.domestic_abuse and lang == "en":
             parts.append("(I don't have a checked domestic-abuse line for this country yet.)")
-    parts.append(directories(resources))
-    parts.append(
-        "You can also go to the nearest emergency department, or ask someone you trust "
-        "to stay with you. Making a /safetyplan for hard moments can help too."
-    )
+    parts.append(directories(resources, lang=lang))
+    if lang == "en":
+        parts.append(
+            "You can also go to the nearest emergency department, or ask someone you trust "
+            "to stay with you. Making a /safetyplan for hard moments can help too."
+        )
+    else:  # the emergency number, in the person's language
+        parts.append(emergency_line(country, lang) if country else text(lang, "emergency_unknown"))
     return "\n".join(parts)
 
 
-def concern_message(*, domestic: bool) -> str:
-    parts = [CONCERN_OPENING, CONCERN_PRO]
+def concern_message(*, domestic: bool, lang: str = "en") -> str:
+    parts = [text(lang, "concern_opening"), text(lang, "concern_pro")]
     if domestic:
-        parts.append(CONCERN_DOMESTIC)
-    parts.append(SAFETY_QUESTION)
+        parts.append(text(lang, "concern_domestic"))
+    parts.append(text(lang, "safety_question"))
     return "\n\n".join(parts)
 
 
@@ -202,8 +170,8 @@ def youth_message(resources: Resources, country: Country | None) -> str:
     )
 
 
-def emergency_number(country: Country | None) -> str:
-    return country.emergency if country else "your local emergency number"
+def emergency_number(country: Country | None, lang: str = "en") -> str:
+    return country.emergency if country else text(lang, "your_emergency_number")
 
 
 # ------------------------------------------------------------------ the direct question, once

@@ -17,6 +17,8 @@ from bot import metrics, safety
 from bot.callbacks import Callback
 from bot.storage import StorageUnavailable
 from bot.triage import Level, TriageContext, TriageResult, mood_concern, triage_in_context
+from bot.triage.language import detect_language
+from content.safety_texts import text as said_in
 from handlers.common import Context, button, reply, services
 from handlers.help import count, country_for
 from handlers.registry import Action, Feature, TextStep
@@ -58,11 +60,15 @@ PLAN_STEPS = (
 )
 
 
-def crisis_rows() -> list[list[tuple[str, str]]]:
+def crisis_rows(lang: str = "en") -> list[list[tuple[str, str]]]:
     return [
-        [button(safety.CRISIS_BUTTON_SAFE, "safe", "ok")],
-        [button(safety.CRISIS_BUTTON_MORE, "safe", "more")],
+        [button(said_in(lang, "button_safe"), "safe", "ok")],
+        [button(said_in(lang, "button_more"), "safe", "more")],
     ]
+
+
+def ground_row(lang: str) -> list[list[tuple[str, str]]]:
+    return [[button(said_in(lang, "button_ground"), "ground", "start")]]
 
 
 async def triage_gate(update: Update, context: Context) -> None:
@@ -78,8 +84,12 @@ async def triage_gate(update: Update, context: Context) -> None:
         last_crisis_at=flow.last_crisis_at,
         now=now,
     )
-    result = triage_in_context(message.text or message.caption or "", ctx)
+    said = message.text or message.caption or ""
+    result = triage_in_context(said, ctx)
     context.triage = result
+    if result.level is not Level.NONE:
+        # Answer in the language the person wrote in, whatever the rest of the bot speaks.
+        context.flow.safety_lang = detect_language(said)
     metrics.TRIAGE.labels(result.level.label).inc()
     if result.level is Level.NONE:
         return
@@ -99,12 +109,20 @@ async def respond_crisis(update: Update, context: Context, result: TriageResult)
     svc = services(context)
     flow = context.flow
     country = await country_for(update, context)
+    lang = flow.safety_lang
     if "crisis:recent_crisis_reassurance" in result.reasons:
         # "I'm fine" right after a crisis answer: welcome it without repeating everything,
         # and keep help one tap away (one reassurance does not end the crisis path).
-        await reply(update, safety.still_here_message(country), crisis_rows(), urgent=True)
+        await reply(
+            update, safety.still_here_message(country, lang), crisis_rows(lang), urgent=True
+        )
         return
-    await reply(update, safety.crisis_message(svc.resources, country), crisis_rows(), urgent=True)
+    await reply(
+        update,
+        safety.crisis_message(svc.resources, country, lang),
+        crisis_rows(lang),
+        urgent=True,
+    )
     asked = flow.asked
     if "crisis:safety_answer" in result.reasons and asked is not None and asked.answer is None:
         _note_answer(context, "yes")  # a typed yes (the buttons note their own answer)
@@ -141,28 +159,25 @@ async def respond_concern(update: Update, context: Context, result: TriageResult
     svc = services(context)
     flow = context.flow
     kinds = safety.risk_kinds(result.reasons)
+    lang = flow.safety_lang
     previous = flow.asked
     if not safety.should_ask_again(previous, svc.now(), result.level, kinds):
         # Asked recently and nothing new: a short acknowledgement, not the questionnaire again.
-        await reply(
-            update,
-            safety.CONCERN_AGAIN,
-            [[button(safety.CONCERN_GROUND_BUTTON, "ground", "start")]],
-        )
+        await reply(update, said_in(lang, "concern_again"), ground_row(lang))
         await count(context, "concern_repeat")
         return
     flow.asked = safety.AskedQuestion(svc.now(), result.level, kinds)
     domestic = any("coercive" in r or "domestic" in r or "stalking" in r for r in result.reasons)
     await reply(
         update,
-        safety.concern_message(domestic=domestic),
+        safety.concern_message(domestic=domestic, lang=lang),
         [
             [
-                button(safety.SQ_YES, "sq", "yes"),
-                button(safety.SQ_UNSURE, "sq", "unsure"),
-                button(safety.SQ_NO, "sq", "no"),
+                button(said_in(lang, "answer_yes"), "sq", "yes"),
+                button(said_in(lang, "answer_unsure"), "sq", "unsure"),
+                button(said_in(lang, "answer_no"), "sq", "no"),
             ],
-            [button(safety.CONCERN_GROUND_BUTTON, "ground", "start")],
+            *ground_row(lang),
         ],
     )
     flow.question_open = True
@@ -190,9 +205,7 @@ async def answered_safety_question_no(update: Update, context: Context, text: st
         return False
     flow.question_open = False
     _note_answer(context, "no")
-    await reply(
-        update, safety.SQ_NO_REPLY, [[button(safety.CONCERN_GROUND_BUTTON, "ground", "start")]]
-    )
+    await reply(update, said_in(flow.safety_lang, "answer_no_reply"), ground_row(flow.safety_lang))
     return True
 
 
@@ -208,7 +221,7 @@ async def on_sq(update: Update, context: Context, cb: Callback) -> None:
         flow.question_open = False
         _note_answer(context, "no")
         await reply(
-            update, safety.SQ_NO_REPLY, [[button(safety.CONCERN_GROUND_BUTTON, "ground", "start")]]
+            update, said_in(flow.safety_lang, "answer_no_reply"), ground_row(flow.safety_lang)
         )
 
 
@@ -216,11 +229,15 @@ async def on_safe(update: Update, context: Context, cb: Callback) -> None:
     svc = services(context)
     if cb.arg(0) == "more":
         country = await country_for(update, context)
-        await reply(update, safety.more_help_message(svc.resources, country), urgent=True)
+        await reply(
+            update,
+            safety.more_help_message(svc.resources, country, context.flow.safety_lang),
+            urgent=True,
+        )
         return
     # "I'm safe right now" is welcome, but one "I'm fine" does not end the crisis path:
     # the crisis window stays open, so the next worrying message is still taken seriously.
-    await reply(update, safety.SAFE_ACK)
+    await reply(update, said_in(context.flow.safety_lang, "safe_ack"))
 
 
 async def on_ground(update: Update, context: Context, cb: Callback) -> None:

@@ -144,6 +144,7 @@ async def rotate_key(settings: Settings, out: TextIO) -> int:
 def content_check(out: TextIO, root: Path | None = None, today: date | None = None) -> int:
     from content.loader import check_content
     from content.resources import DEFAULT_PATH, check_resources, stale_entries
+    from content.safety_texts import check_safety_texts
 
     problems = list(check_content(root))
     data = json.loads(DEFAULT_PATH.read_text(encoding="utf-8"))
@@ -156,12 +157,13 @@ def content_check(out: TextIO, root: Path | None = None, today: date | None = No
         print("Compare them with their sources and update their 'checked' dates.", file=out)
     problems += check_triage_lexicons()
     problems += check_triage_model()
+    problems += check_safety_texts()
     if problems:
         print(f"{len(problems)} problem(s) in the content:", file=out)
         for problem in problems:
             print(f"- {problem}", file=out)
         return 1
-    print("Content is fine: lessons, meditations, crisis lines and triage lexicons.", file=out)
+    print("Content is fine: lessons, meditations, crisis lines, safety texts and triage lexicons.", file=out)
     return 0
 
 
