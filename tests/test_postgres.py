@@ -118,3 +118,35 @@ async def test_db_copy_moves_an_instance_to_postgresql_without_loss(tmp_path: Pa
     again = io.StringIO()
     assert await copy_database(source_url, target_url, again) == 1
     assert "not empty" in again.getvalue()
+
+
+async def test_replicas_take_one_persons_updates_one_at_a_time() -> None:
+    url = await pg.database_for("person-lock")
+    key = secrets.token_bytes(32)
+    a = await Storage.open_url(url, Sealer(key))
+    b = await Storage.open_url(url, Sealer(key))
+    order: list[str] = []
+    first_in = asyncio.Event()
+    release = asyncio.Event()
+
+    async def replica(store: Storage, name: str, person: int, hold: bool) -> None:
+        async with store.person_lock(person):
+            order.append(f"{name} in")
+            if hold:
+                first_in.set()
+                await release.wait()
+            order.append(f"{name} out")
+
+    try:
+        one = asyncio.create_task(replica(a, "a", 42, True))
+        await first_in.wait()
+        two = asyncio.create_task(replica(b, "b", 42, False))  # the same person: waits
+        other = asyncio.create_task(replica(b, "c", 43, False))  # someone else: does not
+        await other
+        assert order == ["a in", "c in", "c out"]
+        release.set()
+        await asyncio.gather(one, two)
+        assert order[-3:] == ["a out", "b in", "b out"]
+    finally:
+        await a.close()
+        await b.close()

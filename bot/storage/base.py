@@ -264,6 +264,30 @@ class StoreBase:
             log.warning("database writes work again (the fault was: %s)", self._fault)
             self._fault = None
 
+    @asynccontextmanager
+    async def person_lock(self, person: int) -> AsyncIterator[None]:
+        """One person's updates are handled one at a time. Within a process the update
+        processor sees to it; on PostgreSQL, replicas share the work, so an advisory lock on the
+        person holds across them. SQLite has one process: nothing to do."""
+        if self._pg is None:
+            yield
+            return
+        from bot.storage.postgres import ERRORS
+
+        try:
+            lock = self._pg.person_lock(person)
+            await lock.__aenter__()
+        except ERRORS:
+            yield  # the database is down: handle it anyway (crisis help never waits for it)
+            return
+        try:
+            yield
+        finally:
+            try:
+                await lock.__aexit__(None, None, None)
+            except ERRORS:
+                pass
+
     def _fault_seen(self, exc: sqlite3.Error | str) -> StorageUnavailable:
         """Log a write fault once when it starts (not once per update), and turn it into the
         StorageUnavailable every caller handles ("I can't reach my memory")."""

@@ -115,7 +115,7 @@ class Postgres:
         self.pool = pool
 
     @classmethod
-    async def connect(cls, dsn: str, *, max_size: int = 10) -> Postgres:
+    async def connect(cls, dsn: str, *, max_size: int = 24) -> Postgres:
         pool = await asyncpg.create_pool(dsn, min_size=1, max_size=max_size, timeout=10)
         return cls(pool)
 
@@ -123,6 +123,17 @@ class Postgres:
     async def write(self) -> AsyncIterator[PgConnection]:
         async with self.pool.acquire() as conn, conn.transaction():
             yield PgConnection(conn)
+
+    @asynccontextmanager
+    async def person_lock(self, key: int) -> AsyncIterator[None]:
+        """Hold a session-level advisory lock on ``key`` (a person's id): replicas handle one
+        person's updates one at a time, in the order they take the lock."""
+        async with self.pool.acquire() as conn:
+            await conn.execute("SELECT pg_advisory_lock($1)", key)
+            try:
+                yield
+            finally:
+                await conn.execute("SELECT pg_advisory_unlock($1)", key)
 
     async def fetchall(self, sql: str, params: Iterable[Any] = ()) -> list[Any]:
         return list(await self.pool.fetch(to_postgres(sql), *_params(params)))

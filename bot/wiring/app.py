@@ -71,6 +71,15 @@ class TrustApplication(AnyApplication):
                 await self._handled(update)
             return
         services: Services = self.bot_data["services"]
+        storage = services.storage
+        if storage is None:
+            await self._handle_person(update, person)
+            return
+        async with storage.person_lock(person):  # across replicas, on PostgreSQL
+            await self._handle_person(update, person)
+
+    async def _handle_person(self, update: object, person: int) -> None:
+        services: Services = self.bot_data["services"]
         await services.load_flow(person)
         try:
             await super().process_update(update)

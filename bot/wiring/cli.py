@@ -163,7 +163,10 @@ def content_check(out: TextIO, root: Path | None = None, today: date | None = No
         for problem in problems:
             print(f"- {problem}", file=out)
         return 1
-    print("Content is fine: lessons, meditations, crisis lines, safety texts and triage lexicons.", file=out)
+    print(
+        "Content is fine: lessons, meditations, crisis lines, safety texts and triage lexicons.",
+        file=out,
+    )
     return 0
 
 

@@ -182,7 +182,7 @@ async def test_a_crisis_in_russian_is_answered_in_russian(bot: Harness) -> None:
     russian = safety_texts()["ru"]
     replies = await bot.say(151, "не хочу больше жить, сегодня ночью всё закончу")
     assert replies and russian["crisis_opening"] in replies[0].text
-    assert [label for label, _ in buttons(replies[0])][0] == russian["button_safe"]
+    assert buttons(replies[0])[0][0] == russian["button_safe"]
     # The person's "I'm safe" press is answered in Russian too.
     safe = text_of(await bot.press(151, replies[0], russian["button_safe"]))
     assert russian["safe_ack"].split(".")[0] in safe
