@@ -145,6 +145,7 @@ def content_check(out: TextIO, root: Path | None = None, today: date | None = No
     from content.loader import check_content
     from content.resources import DEFAULT_PATH, check_resources, stale_entries
     from content.safety_texts import check_safety_texts
+    from content.translations import check_translations
 
     problems = list(check_content(root))
     data = json.loads(DEFAULT_PATH.read_text(encoding="utf-8"))
@@ -158,6 +159,7 @@ def content_check(out: TextIO, root: Path | None = None, today: date | None = No
     problems += check_triage_lexicons()
     problems += check_triage_model()
     problems += check_safety_texts()
+    problems += check_translations()
     if problems:
         print(f"{len(problems)} problem(s) in the content:", file=out)
         for problem in problems:
