@@ -180,6 +180,8 @@ class Delivery:
             if storage is None:
                 return report
             try:
+                if not await storage.lead_scheduler():
+                    return report  # another replica runs the scheduler (PostgreSQL only)
                 if self._pending:
                     await storage.finish_deliveries(self._pending)
                     self._pending = []

@@ -150,3 +150,19 @@ async def test_replicas_take_one_persons_updates_one_at_a_time() -> None:
     finally:
         await a.close()
         await b.close()
+
+
+async def test_one_replica_leads_the_scheduler_and_another_takes_over_when_it_dies() -> None:
+    url = await pg.database_for("leader")
+    key = secrets.token_bytes(32)
+    a = await Storage.open_url(url, Sealer(key))
+    b = await Storage.open_url(url, Sealer(key))
+    try:
+        assert await a.lead_scheduler() is True
+        assert await b.lead_scheduler() is False
+        assert await a.lead_scheduler() is True  # it keeps the lease
+        await a.close()  # the leader goes away: its session ends
+        assert await b.lead_scheduler() is True
+    finally:
+        await a.close()
+        await b.close()

@@ -264,6 +264,18 @@ class StoreBase:
             log.warning("database writes work again (the fault was: %s)", self._fault)
             self._fault = None
 
+    async def lead_scheduler(self) -> bool:
+        """Whether this process runs the scheduler. SQLite: always (one process). PostgreSQL:
+        the replica holding the scheduler's lease (bot/storage/postgres.py)."""
+        if self._pg is None:
+            return True
+        from bot.storage.postgres import ERRORS
+
+        try:
+            return await self._pg.lead_scheduler()
+        except ERRORS as exc:
+            raise StorageUnavailable(f"{type(exc).__name__}: {exc}") from None
+
     @asynccontextmanager
     async def person_lock(self, person: int) -> AsyncIterator[None]:
         """One person's updates are handled one at a time. Within a process the update

@@ -30,6 +30,8 @@ import asyncpg
 
 from bot.storage.base import sql_statements
 
+# The lease of the scheduler: held by one replica's session at a time (see lead_scheduler).
+_SCHEDULER_LOCK = 0x5343_4845_4455_4C45  # "SCHEDULE"
 # Any id for pg_advisory_xact_lock: the one lock the migrations take.
 _MIGRATION_LOCK = 0x7472_7573_7462_6F74 & 0x7FFF_FFFF_FFFF_FFFF  # "trustbot"
 ERRORS: tuple[type[BaseException], ...] = (asyncpg.PostgresError, asyncpg.InterfaceError, OSError)
@@ -113,6 +115,26 @@ class Postgres:
 
     def __init__(self, pool: asyncpg.Pool) -> None:
         self.pool = pool
+        self._leader: asyncpg.Connection | None = None  # holds the scheduler's lease
+
+    async def lead_scheduler(self) -> bool:
+        """Whether this process runs the scheduler: the first to take a session-level advisory
+        lock keeps it for as long as its connection lives. When that replica dies, its session
+        ends, the lock is free, and the next replica to tick takes over."""
+        if self._leader is not None:
+            if not self._leader.is_closed():
+                return True
+            self._leader = None
+        conn = await self.pool.acquire()
+        try:
+            if await conn.fetchval("SELECT pg_try_advisory_lock($1)", _SCHEDULER_LOCK):
+                self._leader = conn
+                return True
+        except BaseException:
+            await self.pool.release(conn)
+            raise
+        await self.pool.release(conn)
+        return False
 
     @classmethod
     async def connect(cls, dsn: str, *, max_size: int = 24) -> Postgres:
@@ -168,4 +190,7 @@ class Postgres:
             return int(start)
 
     async def close(self) -> None:
+        if self._leader is not None:
+            await self.pool.release(self._leader)  # the session ends: the lease is free
+            self._leader = None
         await self.pool.close()
