@@ -252,30 +252,7 @@ def register_handlers(app: AnyApplication) -> None:
 async def _post_init(app: AnyApplication) -> None:
     services: Services = app.bot_data["services"]
     settings = services.settings
-    try:
-        key = load_or_create_key(
-            settings.data_key.get_secret_value() if settings.data_key else None, settings.db_path
-        )
-        url = settings.database_url.get_secret_value() if settings.database_url else None
-        services.storage = await (
-            Storage.open_url(url, Sealer(key), clock=lambda: services.clock().timestamp())
-            if url
-            else Storage.open(
-                settings.db_path, Sealer(key), clock=lambda: services.clock().timestamp()
-            )
-        )
-        if settings.db_max_mb is not None:
-            await services.storage.cap_size(settings.db_max_mb * 1024 * 1024)
-    except (StorageUnavailable, OSError) as exc:
-        # Keep serving: crisis help never depends on a working database.
-        # One clear line (the reason names the file, never a person's data); the file is left
-        # untouched for the operator (docs/operations.md: a corrupt database).
-        log.error(
-            "database unavailable at start-up (%s: %s); serving in degraded mode: /sos and /help "
-            "answer, everything else says the bot can't reach its memory",
-            type(exc).__name__,
-            exc,
-        )
+    await _open_storage(services)
     if app.job_queue is not None and services.storage is not None:
         # The durable inbox holds each update's text, sealed, until it is handled; its old
         # pages then linger in the WAL until a checkpoint. Folding the WAL every minute keeps
@@ -289,14 +266,7 @@ async def _post_init(app: AnyApplication) -> None:
             services.extras["listener"] = listener
         except OSError as exc:
             log.error("could not listen on %s:%d (%s): no /healthz or /metrics", *address, exc)
-    # Updates fetched but not handled before the last stop (a crash, a kill): handled first.
-    inbox = getattr(app.bot, "inbox", None)
-    if isinstance(inbox, DurableInbox):
-        pending = await inbox.pending(app.bot)
-        for update in pending:
-            await app.update_queue.put(update)
-        if pending:
-            log.info("%d update(s) received before a restart are handled now", len(pending))
+    await _replay_inbox(app)
     # The learned triage layer loads in a thread while the bot already answers (the rules
     # alone judge the first messages); tests await this task for a deterministic start.
     app.bot_data["triage_model"] = asyncio.get_running_loop().create_task(_load_triage_model())
@@ -310,6 +280,46 @@ async def _post_init(app: AnyApplication) -> None:
     # stall measured in bench/fanout.py).
     gc.collect()
     gc.freeze()
+
+
+async def _open_storage(services: Services) -> None:
+    """Open the database the settings name; on failure, serve in degraded mode."""
+    settings = services.settings
+    try:
+        key = load_or_create_key(
+            settings.data_key.get_secret_value() if settings.data_key else None, settings.db_path
+        )
+        url = settings.database_url.get_secret_value() if settings.database_url else None
+        clock = lambda: services.clock().timestamp()  # noqa: E731 - the storage's fault clock
+        services.storage = await (
+            Storage.open_url(url, Sealer(key), clock=clock)
+            if url
+            else Storage.open(settings.db_path, Sealer(key), clock=clock)
+        )
+        if settings.db_max_mb is not None:
+            await services.storage.cap_size(settings.db_max_mb * 1024 * 1024)
+    except (StorageUnavailable, OSError) as exc:
+        # Keep serving: crisis help never depends on a working database.
+        # One clear line (the reason names the file, never a person's data); the file is left
+        # untouched for the operator (docs/operations.md: a corrupt database).
+        log.error(
+            "database unavailable at start-up (%s: %s); serving in degraded mode: /sos and /help "
+            "answer, everything else says the bot can't reach its memory",
+            type(exc).__name__,
+            exc,
+        )
+
+
+async def _replay_inbox(app: AnyApplication) -> None:
+    """Updates fetched but not handled before the last stop (a crash, a kill): handled first."""
+    inbox = getattr(app.bot, "inbox", None)
+    if not isinstance(inbox, DurableInbox):
+        return
+    pending = await inbox.pending(app.bot)
+    for update in pending:
+        await app.update_queue.put(update)
+    if pending:
+        log.info("%d update(s) received before a restart are handled now", len(pending))
 
 
 async def _load_triage_model() -> None:

@@ -21,7 +21,7 @@ from bot.config import ConfigError, Settings, load_settings
 from bot.wiring.logs import setup_logging
 
 
-def main(argv: list[str] | None = None) -> int:
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="trustbot", description=__doc__.split("\n\n")[0])
     sub = parser.add_subparsers(dest="command")
     sub.add_parser("run", help="serve Telegram with long polling (needs TELEGRAM_BOT_TOKEN)")
@@ -49,7 +49,11 @@ def main(argv: list[str] | None = None) -> int:
     key = sub.add_parser("key", help="the journal encryption key")
     key_sub = key.add_subparsers(dest="key_command", required=True)
     key_sub.add_parser("rotate", help="re-encrypt the journal with a new key")
-    args = parser.parse_args(argv)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
 
     if args.command == "content":
         return content_check(sys.stdout)

@@ -16,7 +16,7 @@ import textwrap
 from pathlib import Path
 from typing import Any, TextIO
 
-from bot.config import load_settings
+from bot.config import Settings, load_settings
 from bot.emulator import BotAPIEmulator, SentMessage
 from bot.wiring.app import build_application
 
@@ -61,15 +61,7 @@ async def run_demo(
     emulator = BotAPIEmulator()
     await emulator.start()
     workdir = Path(tempfile.mkdtemp(prefix="trustbot-demo-"))
-    settings = load_settings(
-        TELEGRAM_BOT_TOKEN=emulator.token,
-        TELEGRAM_API_BASE_URL=emulator.base_url,
-        TRUSTBOT_DB_PATH=workdir / "demo.sqlite3",
-        TRUSTBOT_LOG_LEVEL="WARNING",
-        TRUSTBOT_LISTEN="off",  # the demo opens no port
-        TRUSTBOT_DATABASE_URL="",  # always its own throwaway SQLite file
-    )
-    app = build_application(settings, pace_replies=False)
+    app = build_application(_demo_settings(emulator, workdir), pace_replies=False)
     printed = 0
     buttons: list[tuple[int, str, str]] = []  # (number, label, data) of the latest keyboard
     keyboard_message = 0
@@ -114,6 +106,17 @@ async def run_demo(
         shutil.rmtree(workdir, ignore_errors=True)
     print("Goodbye. Take care of yourself. 🌿", file=out)
     return 0
+
+
+def _demo_settings(emulator: BotAPIEmulator, workdir: Path) -> Settings:
+    return load_settings(
+        TELEGRAM_BOT_TOKEN=emulator.token,
+        TELEGRAM_API_BASE_URL=emulator.base_url,
+        TRUSTBOT_DB_PATH=workdir / "demo.sqlite3",
+        TRUSTBOT_LOG_LEVEL="WARNING",
+        TRUSTBOT_LISTEN="off",  # the demo opens no port
+        TRUSTBOT_DATABASE_URL="",  # always its own throwaway SQLite file
+    )
 
 
 def _latest_keyboard(messages: list[SentMessage]) -> SentMessage | None:
