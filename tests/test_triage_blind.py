@@ -29,9 +29,9 @@ def test_blind_sets_are_whole() -> None:
 def test_english_blind_set_the_learned_layer_closes_most_of_the_gap() -> None:
     items = load_items(DATA / "triage_blind_en.jsonl")
     rules, combined = evaluate(items, rules_triage), evaluate(items, triage)
-    # Second read: crisis 0.53 -> 0.81, safety 0.61 -> 0.91, crisis scored none 41% -> 10%.
-    assert combined.crisis_recall >= 0.80 and combined.safety_recall >= 0.90
-    assert combined.under_triage <= 0.105
+    # Third read: crisis 0.53 -> 0.84, safety 0.61 -> 0.92, crisis scored none 41% -> 9%.
+    assert combined.crisis_recall >= 0.83 and combined.safety_recall >= 0.91
+    assert combined.under_triage <= 0.09
     assert combined.crisis_recall - rules.crisis_recall >= 0.2
     # ... without trading calm for it: false alarms within a point of the rules', and
     # over-referral under the issue's 10% bar.
@@ -42,10 +42,10 @@ def test_english_blind_set_the_learned_layer_closes_most_of_the_gap() -> None:
 def test_other_languages_blind_set_safety_recall_more_than_doubles() -> None:
     items = load_items(DATA / "triage_blind_intl.jsonl")
     rules, combined = evaluate(items, rules_triage), evaluate(items, triage)
-    # Second read: safety 0.33 -> 0.89, crisis 0.36 -> 0.66, crisis scored none 63% -> 13%,
-    # false alarm 10.9% -> 12.5% (two everyday messages of 128; see docs/safety.md).
-    assert combined.safety_recall >= 0.88 and combined.safety_recall >= 2 * rules.safety_recall
-    assert combined.crisis_recall >= 0.65
+    # Third read: safety 0.33 -> 0.90, crisis 0.36 -> 0.71, crisis scored none 63% -> 13%,
+    # false alarm 10.2% -> 11.7% (two everyday messages of 128; see docs/safety.md).
+    assert combined.safety_recall >= 0.89 and combined.safety_recall >= 2 * rules.safety_recall
+    assert combined.crisis_recall >= 0.70
     assert combined.under_triage <= 0.14
     assert combined.false_alarm <= rules.false_alarm + 0.02
 
