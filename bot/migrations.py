@@ -130,6 +130,12 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX inbox_pending ON inbox(update_id) WHERE handled_at IS NULL;
     CREATE INDEX inbox_handled ON inbox(handled_at) WHERE handled_at IS NOT NULL;
     """,
+    # 9: whose update each inbox row is, so that replicas handle one person's updates in order
+    # (a later one waits while an earlier one is still pending elsewhere).
+    """
+    ALTER TABLE inbox ADD COLUMN person INTEGER;
+    CREATE INDEX inbox_person_pending ON inbox(person, update_id) WHERE handled_at IS NULL;
+    """,
 )
 
 LATEST = len(MIGRATIONS)

@@ -22,12 +22,14 @@ _INBOX = 0
 
 
 class InboxStore(StoreBase):
-    async def admit_updates(self, raws: Sequence[tuple[int, str]], now: int) -> set[int]:
-        """Store fetched updates (id, raw JSON) before they are acknowledged. Returns the ids
-        already handled (a redelivery after a crash): those must not be handled again."""
+    async def admit_updates(
+        self, raws: Sequence[tuple[int, int | None, str]], now: int
+    ) -> set[int]:
+        """Store fetched updates (id, person, raw JSON) before they are acknowledged. Returns
+        the ids already handled (a redelivery after a crash): those must not be handled again."""
         if not raws:
             return set()
-        ids = [update_id for update_id, _ in raws]
+        ids = [update_id for update_id, _, _ in raws]
         marks = ",".join("?" * len(ids))
         async with self._write() as db:
             cur = await db.execute(
@@ -37,14 +39,32 @@ class InboxStore(StoreBase):
             )
             done = {int(row[0]) for row in await cur.fetchall()}
             await db.executemany(
-                "INSERT OR IGNORE INTO inbox (update_id, received_at, body) VALUES (?, ?, ?)",
+                "INSERT OR IGNORE INTO inbox (update_id, person, received_at, body) "
+                "VALUES (?, ?, ?, ?)",
                 [
-                    (update_id, now, self._sealer.seal(_INBOX, raw))
-                    for update_id, raw in raws
+                    (update_id, person, now, self._sealer.seal(_INBOX, raw))
+                    for update_id, person, raw in raws
                     if update_id not in done
                 ],
             )
         return done
+
+    async def is_handled(self, update_id: int) -> bool:
+        row = await self._fetchone(
+            "SELECT 1 FROM inbox WHERE update_id = ? AND handled_at IS NOT NULL", (update_id,)
+        )
+        return row is not None
+
+    async def earlier_pending(self, person: int, update_id: int, since: int) -> bool:
+        """Whether one of this person's earlier updates, received at ``since`` or later, is
+        still waiting to be handled (an older one was in a replica that stopped: it is
+        replayed when a replica starts, and nobody should wait for it)."""
+        row = await self._fetchone(
+            "SELECT 1 FROM inbox WHERE person = ? AND update_id < ? AND handled_at IS NULL "
+            "AND received_at >= ? LIMIT 1",
+            (person, update_id, since),
+        )
+        return row is not None
 
     async def mark_handled(self, update_ids: Iterable[int], now: int) -> None:
         rows = [(now, update_id) for update_id in update_ids]
@@ -55,10 +75,14 @@ class InboxStore(StoreBase):
                 "UPDATE inbox SET body = NULL, handled_at = ? WHERE update_id = ?", rows
             )
 
-    async def pending_updates(self) -> list[str]:
-        """The raw JSON of every update stored but not handled, oldest first."""
+    async def pending_updates(self, received_before: int | None = None) -> list[str]:
+        """The raw JSON of every update stored but not handled, oldest first; with
+        ``received_before``, only those received earlier (on PostgreSQL a newer one may be in
+        another replica's hands right now)."""
         rows = await self._fetchall(
-            "SELECT body FROM inbox WHERE handled_at IS NULL ORDER BY update_id"
+            "SELECT body FROM inbox WHERE handled_at IS NULL AND received_at < ? "
+            "ORDER BY update_id",
+            (received_before if received_before is not None else 2**62,),
         )
         out = []
         for (body,) in rows:

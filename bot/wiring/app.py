@@ -40,7 +40,7 @@ from bot.transport.replies import ReplyLimiter
 from bot.transport.updates import TolerantBot, quiet_parse_failures
 from bot.triage import Level, triage
 from bot.triage import model as triage_model
-from bot.wiring.inbox import DurableInbox
+from bot.wiring.inbox import REPLAY_AFTER, DurableInbox
 from bot.wiring.listener import Listener, listen_address
 from bot.wiring.logs import install_quiet_http
 from content.loader import Library, load_library
@@ -75,8 +75,29 @@ class TrustApplication(AnyApplication):
         if storage is None:
             await self._handle_person(update, person)
             return
-        async with storage.person_lock(person):  # across replicas, on PostgreSQL
-            await self._handle_person(update, person)
+        if storage.dialect != "postgresql":
+            await self._handle_person(update, person)  # one process: the processor orders
+            return
+        # Replicas: one person's updates one at a time, in order, and never twice. A later
+        # update waits (without the lock) while an earlier one is pending in another replica,
+        # for at most ORDER_WAIT seconds.
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + ORDER_WAIT
+        update_id = update.update_id if isinstance(update, Update) else None
+        while True:
+            async with storage.person_lock(person):
+                try:
+                    if update_id is not None and await storage.is_handled(update_id):
+                        return  # another replica handled it already
+                    earlier = update_id is not None and await storage.earlier_pending(
+                        person, update_id, services.now_s() - REPLAY_AFTER
+                    )
+                except StorageUnavailable:
+                    earlier = False
+                if not earlier or loop.time() >= deadline:
+                    await self._handle_person(update, person)
+                    return
+            await asyncio.sleep(0.05)
 
     async def _handle_person(self, update: object, person: int) -> None:
         services: Services = self.bot_data["services"]
@@ -157,6 +178,8 @@ def build_application(
 
 
 _URGENT_COMMANDS = ("/sos", "/help")
+# How long a replica lets a person's later update wait for an earlier one pending elsewhere.
+ORDER_WAIT = 10.0
 
 
 async def classify_update(update: object) -> Priority:

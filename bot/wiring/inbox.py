@@ -15,8 +15,11 @@ from telegram import Bot, Update
 
 from bot.services import Services
 from bot.storage import StorageUnavailable
+from handlers.common import flow_key
 
 log = logging.getLogger(__name__)
+# Seconds an update may wait in another replica's hands before a starting replica replays it.
+REPLAY_AFTER = 120
 
 
 class DurableInbox:
@@ -29,7 +32,9 @@ class DurableInbox:
         storage = self.services.storage
         if storage is None or not updates:
             return updates
-        raws = [(u.update_id, json.dumps(u.to_dict(), ensure_ascii=False)) for u in updates]
+        raws = [
+            (u.update_id, flow_key(u), json.dumps(u.to_dict(), ensure_ascii=False)) for u in updates
+        ]
         try:
             done = await storage.admit_updates(raws, self.services.now_s())
         except StorageUnavailable:
@@ -55,8 +60,11 @@ class DurableInbox:
         storage = self.services.storage
         if storage is None:
             return []
+        # On PostgreSQL other replicas may be handling the newest ones right now: replay only
+        # what has waited a while (their replica has stopped, or it would be done by now).
+        before = self.services.now_s() - REPLAY_AFTER if storage.dialect == "postgresql" else None
         try:
-            raws = await storage.pending_updates()
+            raws = await storage.pending_updates(before)
         except StorageUnavailable:
             return []
         out = []

@@ -30,7 +30,7 @@ async def test_every_fetched_update_is_stored_then_marked_handled(bot: Harness) 
     db = bot.services.db()
     assert await db.pending_updates() == []  # stored, then marked handled: nothing pending
     assert bot.emulator.last_update_id in await db.admit_updates(
-        [(bot.emulator.last_update_id, "{}")], bot.services.now_s()
+        [(bot.emulator.last_update_id, 71, "{}")], bot.services.now_s()
     )  # ...and its id is remembered as handled
 
 
@@ -42,7 +42,7 @@ async def test_an_update_fetched_but_not_handled_before_a_crash_is_handled_after
     emulator.register_user(72)
     # As if the process died right after fetching it: stored in the inbox, never handled.
     raw = _raw_message(900_001, 72, "/sos")
-    await first.services.db().admit_updates([(900_001, json.dumps(raw))], 0)
+    await first.services.db().admit_updates([(900_001, 72, json.dumps(raw))], 0)
     await stop_bot(first)
 
     second = await start_bot(emulator, clock, db_path)
