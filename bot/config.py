@@ -52,6 +52,9 @@ class Settings(BaseSettings):
     # the path the listener serves). Requires TRUSTBOT_WEBHOOK_SECRET.
     webhook_url: str | None = Field(default=None, alias="TRUSTBOT_WEBHOOK_URL")
     webhook_secret: SecretStr | None = Field(default=None, alias="TRUSTBOT_WEBHOOK_SECRET")
+    # Scheduled prompts as Telegram's paid broadcasts (allow_paid_broadcast: up to 1,000 a
+    # second, charged in Stars from the bot's balance); off by default. Replies are never paid.
+    paid_broadcast: bool = Field(default=False, alias="TRUSTBOT_PAID_BROADCAST")
     # The database stops growing at this size (a write that needs more fails like a full
     # disk, and people are told kindly); None: no cap.
     db_max_mb: int | None = Field(default=None, ge=1, alias="TRUSTBOT_DB_MAX_MB")

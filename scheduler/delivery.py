@@ -39,6 +39,8 @@ from scheduler.pacer import Pacer
 from scheduler.planning import next_weekly
 from scheduler.timecalc import days_from_mask, local_date, next_occurrence, parse_hhmm
 
+# Scheduled prompts a second with TRUSTBOT_PAID_BROADCAST (Telegram allows up to 1,000).
+PAID_BROADCAST_RATE = 500.0
 # Handled update ids are kept this long to recognise a redelivery after a crash (Telegram keeps
 # an undelivered update for a day), then forgotten (bot/storage/inbox.py).
 INBOX_KEEP_SECONDS = 2 * 86400
@@ -309,7 +311,11 @@ class Delivery:
             text, markup = self.views.meditation(
                 library.meditations[day % len(library.meditations)]
             )
-        return await self.bot.send_message(due.chat_id, text, reply_markup=markup)
+        # Telegram's paid broadcast for scheduled prompts, when the operator chose it.
+        paid = True if self.services.settings.paid_broadcast else None
+        return await self.bot.send_message(
+            due.chat_id, text, reply_markup=markup, allow_paid_broadcast=paid
+        )
 
     async def _weekly(self, report: TickReport) -> None:
         storage = self.services.db()
@@ -404,7 +410,13 @@ async def install(
     # A timed-out sendMessage may have been delivered: retrying it could send a second copy,
     # so timeouts are recorded as failed (delivery unknown) rather than retried. Connection
     # errors and 5xx answers, which mean "not delivered", are retried within the grace period.
-    pacer = Pacer(rate_per_s=settings.send_rate, retry_timeouts=False)
+    # Paid broadcasts may go out at up to 1,000 a second (Telegram's limit for them).
+    rate = (
+        max(settings.send_rate, PAID_BROADCAST_RATE)
+        if settings.paid_broadcast
+        else settings.send_rate
+    )
+    pacer = Pacer(rate_per_s=rate, retry_timeouts=False)
     delivery = Delivery(
         sender, services, pacer, views=views, grace=timedelta(minutes=settings.grace_minutes)
     )

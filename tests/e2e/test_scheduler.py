@@ -367,3 +367,23 @@ async def test_a_failed_record_is_retried_next_tick_and_prompts_go_on(
     bot.clock.set(DUE + timedelta(days=1, seconds=1))  # and the next day's prompt comes
     assert (await delivery.tick()).sent == 1
     assert len(prompts(bot, 96)) == 2
+
+
+async def test_paid_broadcast_marks_scheduled_prompts_only(bot: Harness, sender: Bot) -> None:
+    """TRUSTBOT_PAID_BROADCAST: prompts go out as Telegram's paid broadcasts (faster, charged
+    in Stars); replies never do."""
+    await onboard(bot, 69, consents=("Reminders", "Progress"))
+    services = bot.services
+    services.settings = services.settings.model_copy(update={"paid_broadcast": True})
+    delivery, _ = make_delivery(bot, sender)
+    bot.clock.set(DUE + timedelta(seconds=5))
+    assert (await delivery.tick()).sent == 1
+    prompt_call = [
+        c for c in bot.emulator.calls_to("sendMessage") if c.params.get("chat_id") == 69
+    ][-1]
+    assert prompt_call.params.get("allow_paid_broadcast") is True
+    await bot.say(69, "/help")
+    reply_call = [c for c in bot.emulator.calls_to("sendMessage") if c.params.get("chat_id") == 69][
+        -1
+    ]
+    assert not reply_call.params.get("allow_paid_broadcast")
