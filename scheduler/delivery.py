@@ -167,6 +167,9 @@ class Delivery:
         self.max_batches = max_batches_per_tick
         self.token = uuid.uuid4().hex[:12]
         self.started_at = services.now_s()
+        # When this process last became the scheduler's leader (None: it is not). Claims made
+        # before then are a dead leader's, since only the leader claims (PostgreSQL's lease).
+        self.leading_since: int | None = None
         self._pending: list[DeliveryOutcome] = []  # outcomes whose recording failed
         self._lock = asyncio.Lock()
         self._last_expiry = 0
@@ -183,7 +186,10 @@ class Delivery:
                 return report
             try:
                 if not await storage.lead_scheduler():
+                    self.leading_since = None
                     return report  # another replica runs the scheduler (PostgreSQL only)
+                if self.leading_since is None:
+                    self.leading_since = max(self.started_at, self.services.now_s())
                 if self._pending:
                     await storage.finish_deliveries(self._pending)
                     self._pending = []
@@ -222,7 +228,8 @@ class Delivery:
 
     async def _recover(self, report: TickReport) -> None:
         storage = self.services.db()
-        started, untouched = await storage.orphaned_claims(self.token, self.started_at + 1)
+        since = self.leading_since if self.leading_since is not None else self.started_at
+        started, untouched = await storage.orphaned_claims(self.token, since + 1)
         await storage.release_claims(untouched)
         report.released += len(untouched)
         outcomes = []
