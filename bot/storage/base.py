@@ -206,7 +206,12 @@ class StoreBase:
 
     async def schema_version(self) -> int:
         if self._pg is not None:
-            return await self._pg.schema_version()
+            from bot.storage.postgres import ERRORS
+
+            try:
+                return await self._pg.schema_version()
+            except ERRORS as exc:
+                raise StorageUnavailable(f"{type(exc).__name__}: {exc}") from None
         cur = await self._r.execute("PRAGMA user_version")
         row = await cur.fetchone()
         return int(row[0]) if row else 0
