@@ -13,6 +13,7 @@ import subprocess
 import sys
 import time
 from collections import Counter
+from datetime import UTC, datetime
 from pathlib import Path
 
 import aiohttp
@@ -65,9 +66,12 @@ async def _fill(url: str, now: int) -> None:
             records=[(i, i, now, "done", 1, "UTC") for i in ids],
             columns=["user_id", "chat_id", "created_at", "onboarding", "consent_reminders", "tz"],
         )
+        # Due a minute ago at a local time that matches (UTC), so that the next one is tomorrow
+        # (a time that did not match would fall due again within the rush).
+        due = datetime.fromtimestamp(now - 60, UTC).replace(second=0, microsecond=0)
         await conn.copy_records_to_table(
             "schedules",
-            records=[(i, "checkin", "08:00", 127, now - 5) for i in ids],
+            records=[(i, "checkin", due.strftime("%H:%M"), 127, int(due.timestamp())) for i in ids],
             columns=["user_id", "kind", "local_time", "days", "next_due_at"],
         )
     finally:
