@@ -166,3 +166,21 @@ async def test_one_replica_leads_the_scheduler_and_another_takes_over_when_it_di
     finally:
         await a.close()
         await b.close()
+
+
+async def test_more_people_at_once_than_the_pool_has_connections_do_not_deadlock() -> None:
+    """Each person's lock holds a connection while their update reads and writes with others;
+    40 at once against a pool of 24 used to take every connection and wait forever."""
+    url = await pg.database_for("many-locks")
+    store = await Storage.open_url(url, Sealer(secrets.token_bytes(32)))
+
+    async def handle(person: int) -> None:
+        async with store.person_lock(person):
+            await store.ensure_user(person, person, 0)
+            assert await store.get_user(person) is not None
+
+    try:
+        async with asyncio.timeout(30):
+            await asyncio.gather(*(handle(9_000_000_000 + n) for n in range(40)))
+    finally:
+        await store.close()
