@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 import sqlite3
@@ -291,19 +292,10 @@ class StoreBase:
             return
         from bot.storage.postgres import ERRORS
 
-        try:
-            lock = self._pg.person_lock(person)
-            await lock.__aenter__()
-        except ERRORS:
-            yield  # the database is down: handle it anyway (crisis help never waits for it)
-            return
-        try:
+        async with contextlib.AsyncExitStack() as stack:
+            with contextlib.suppress(*ERRORS):  # the database is down: handle it anyway
+                await stack.enter_async_context(self._pg.person_lock(person))
             yield
-        finally:
-            try:
-                await lock.__aexit__(None, None, None)
-            except ERRORS:
-                pass
 
     def _fault_seen(self, exc: sqlite3.Error | str) -> StorageUnavailable:
         """Log a write fault once when it starts (not once per update), and turn it into the

@@ -49,22 +49,18 @@ class InboxStore(StoreBase):
             )
         return done
 
-    async def is_handled(self, update_id: int) -> bool:
-        row = await self._fetchone(
-            "SELECT 1 FROM inbox WHERE update_id = ? AND handled_at IS NOT NULL", (update_id,)
-        )
-        return row is not None
-
-    async def earlier_pending(self, person: int, update_id: int, since: int) -> bool:
-        """Whether one of this person's earlier updates, received at ``since`` or later, is
-        still waiting to be handled (an older one was in a replica that stopped: it is
+    async def turn_of(self, person: int, update_id: int, since: int) -> tuple[bool, bool]:
+        """For a replica about to handle this update (one round trip, on the hot path): whether
+        it was handled already, and whether one of this person's earlier updates received at
+        ``since`` or later is still waiting (an older one was in a replica that stopped: it is
         replayed when a replica starts, and nobody should wait for it)."""
         row = await self._fetchone(
-            "SELECT 1 FROM inbox WHERE person = ? AND update_id < ? AND handled_at IS NULL "
-            "AND received_at >= ? LIMIT 1",
-            (person, update_id, since),
+            "SELECT EXISTS (SELECT 1 FROM inbox WHERE update_id = ? AND handled_at IS NOT NULL), "
+            "EXISTS (SELECT 1 FROM inbox WHERE person = ? AND update_id < ? "
+            "AND handled_at IS NULL AND received_at >= ?)",
+            (update_id, person, update_id, since),
         )
-        return row is not None
+        return (bool(row[0]), bool(row[1])) if row else (False, False)
 
     async def mark_handled(self, update_ids: Iterable[int], now: int) -> None:
         rows = [(now, update_id) for update_id in update_ids]

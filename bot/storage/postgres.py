@@ -21,6 +21,7 @@ Where the engines really differ (claiming due prompts, which on PostgreSQL uses
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import re
 from collections.abc import AsyncIterator, Iterable, Sequence
@@ -161,7 +162,9 @@ class Postgres:
             try:
                 yield
             finally:
-                await conn.execute("SELECT pg_advisory_unlock($1)", key)
+                # A connection lost meanwhile ended its session, and the lock with it.
+                with contextlib.suppress(*ERRORS):
+                    await conn.execute("SELECT pg_advisory_unlock($1)", key)
 
     async def fetchall(self, sql: str, params: Iterable[Any] = ()) -> list[Any]:
         return list(await self.pool.fetch(to_postgres(sql), *_params(params)))

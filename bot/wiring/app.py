@@ -86,14 +86,15 @@ class TrustApplication(AnyApplication):
         update_id = update.update_id if isinstance(update, Update) else None
         while True:
             async with storage.person_lock(person):
-                try:
-                    if update_id is not None and await storage.is_handled(update_id):
-                        return  # another replica handled it already
-                    earlier = update_id is not None and await storage.earlier_pending(
-                        person, update_id, services.now_s() - REPLAY_AFTER
-                    )
-                except StorageUnavailable:
-                    earlier = False
+                handled = earlier = False
+                if update_id is not None:
+                    try:
+                        since = services.now_s() - REPLAY_AFTER
+                        handled, earlier = await storage.turn_of(person, update_id, since)
+                    except StorageUnavailable:
+                        pass
+                if handled:
+                    return  # another replica handled it already
                 if not earlier or loop.time() >= deadline:
                     await self._handle_person(update, person)
                     return
