@@ -11,21 +11,29 @@ import io
 from collections.abc import Sequence
 from datetime import date, timedelta
 
+from bot import texts
+from bot.i18n import DEFAULT, Tr, tr
+
 
 def _x(day: date) -> float:
     """Days as plain numbers on the x axis (ticks and labels are set explicitly)."""
     return float(day.toordinal())
 
 
-MOOD_NAMES = {1: "Very low", 2: "Low", 3: "Okay", 4: "Good", 5: "Great"}
 LINE = "#3b7a8c"
 FILL = "#cfe6ec"
 
 
 def render_mood_chart(
-    points: Sequence[tuple[date, int]], *, end: date, days: int = 30, title: str | None = None
+    points: Sequence[tuple[date, int]],
+    *,
+    end: date,
+    days: int = 30,
+    title: str | None = None,
+    t: Tr | None = None,
 ) -> bytes:
     """A PNG of daily moods over the last `days` days (the day's average when several)."""
+    t = t or tr(DEFAULT)
     start = end - timedelta(days=days - 1)
     by_day: dict[date, list[int]] = {}
     for day, mood in points:
@@ -53,7 +61,7 @@ def render_mood_chart(
         ax.text(
             0.5,
             0.5,
-            "No check-ins in these days yet",
+            t(texts.CHART_EMPTY),
             ha="center",
             va="center",
             transform=ax.transAxes,
@@ -61,16 +69,16 @@ def render_mood_chart(
             color="#666666",
         )
     ax.set_ylim(0.8, 5.2)
-    ax.set_yticks(list(MOOD_NAMES))
-    ax.set_yticklabels([f"{k} {v}" for k, v in MOOD_NAMES.items()], fontsize=10)
+    ax.set_yticks(list(texts.CHART_MOODS))
+    ax.set_yticklabels([f"{k} {t(v)}" for k, v in texts.CHART_MOODS.items()], fontsize=10)
     ax.set_xlim(_x(start) - 0.5, _x(end) + 0.5)
     ticks = [start + timedelta(days=i) for i in range(0, days, max(1, days // 6))]
     ax.set_xticks([_x(d) for d in ticks])
-    ax.set_xticklabels([d.strftime("%d %b") for d in ticks], fontsize=9)
+    ax.set_xticklabels([t.day_month(d) for d in ticks], fontsize=9)
     ax.grid(axis="y", color="#e5e5e5")
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
-    ax.set_title(title or f"Your mood, last {days} days", fontsize=13, loc="left")
+    ax.set_title(title or t(texts.CHART_TITLE, days=days), fontsize=13, loc="left")
     fig.tight_layout()
     out = io.BytesIO()
     fig.savefig(out, format="png")
@@ -78,7 +86,12 @@ def render_mood_chart(
 
 
 async def mood_chart_png(
-    points: Sequence[tuple[date, int]], *, end: date, days: int = 30, title: str | None = None
+    points: Sequence[tuple[date, int]],
+    *,
+    end: date,
+    days: int = 30,
+    title: str | None = None,
+    t: Tr | None = None,
 ) -> bytes:
     """Render in a worker thread so the event loop keeps serving other users."""
-    return await asyncio.to_thread(render_mood_chart, points, end=end, days=days, title=title)
+    return await asyncio.to_thread(render_mood_chart, points, end=end, days=days, title=title, t=t)

@@ -23,7 +23,9 @@ from bot.safety import AskedQuestion
 from bot.triage import Level
 
 FORGET_AFTER = timedelta(days=30)
-MEMORY_ONLY = frozenset({"plan_answers", "recent_moods", "presses", "awaiting_known", "country"})
+MEMORY_ONLY = frozenset(
+    {"plan_answers", "recent_moods", "presses", "awaiting_known", "country", "lang"}
+)
 Extra = dict[str, str | int]
 
 
@@ -52,6 +54,9 @@ class Flow:
     # answers, and the buttons' follow-ups, come in it (content/safety/).
     safety_lang: str = "en"
     country: str | None = None
+    # The language chosen with /language, for this session (kept in the database only with a
+    # consent that keeps settings: users.language).
+    lang: str | None = None
     # Memory only (never stored): free text, unconsented moods, and a copy of the stored
     # country that lets /sos show local lines while the database is down.
     plan_answers: list[str] = field(default_factory=list)

@@ -136,6 +136,11 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE inbox ADD COLUMN person INTEGER;
     CREATE INDEX inbox_person_pending ON inbox(person, update_id) WHERE handled_at IS NULL;
     """,
+    # 10: the language a person chose (en, ru, es), kept only while a consent that keeps
+    # settings (reminders or progress) is on; NULL means "the one Telegram reports".
+    """
+    ALTER TABLE users ADD COLUMN language TEXT;
+    """,
 )
 
 LATEST = len(MIGRATIONS)

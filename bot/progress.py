@@ -9,6 +9,9 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from bot import texts
+from bot.i18n import DEFAULT, Tr, tr
+
 GRACE_DAYS_PER_WEEK = 2
 
 
@@ -71,18 +74,18 @@ def progress_bar(done: int, total: int, width: int = 8) -> str:
     return "▰" * filled + "▱" * (width - filled)
 
 
-def week_sentence(moods: Sequence[int], lessons_done: int) -> str:
-    """One encouraging, factual sentence about a week (never guilt for missing days)."""
+def week_sentence(moods: Sequence[int], lessons_done: int, t: Tr | None = None) -> str:
+    """A few encouraging, factual words about a week (never guilt for missing days)."""
+    t = t or tr(DEFAULT)
     if not moods and not lessons_done:
-        return "A quiet week here, and that's okay: whenever you'd like to, I'm here."
+        return t(texts.WEEK_QUIET)
     parts = []
     if moods:
-        parts.append(f"you checked in {len(moods)} time{'s' if len(moods) != 1 else ''}")
+        parts.append(t.n(texts.WEEK_CHECKINS, len(moods)))
     if lessons_done:
-        parts.append(f"read {lessons_done} lesson{'s' if lessons_done != 1 else ''}")
-    sentence = "This week " + " and ".join(parts) + "."
+        parts.append(t.n(texts.WEEK_LESSONS, lessons_done))
     if len(moods) >= 2 and moods[-1] > moods[0]:
-        sentence += " Your most recent mood was higher than at the start of the week."
+        parts.append(t(texts.WEEK_HIGHER))
     else:
-        sentence += " Showing up for yourself like this counts."
-    return sentence
+        parts.append(t(texts.WEEK_COUNTS))
+    return " ".join(parts)

@@ -2,7 +2,7 @@
 
 Plain functions, no Telegram: they take a `Country | None` and return text. Crisis help never
 depends on consent, storage or a schedule, so nothing here touches the database.
-Wording follows SAFETY.md: validate first, brief, warm, no promises, no method talk.
+Wording follows docs/safety.md: validate first, brief, warm, no promises, no method talk.
 """
 
 from __future__ import annotations
@@ -34,10 +34,7 @@ SQ_YES = text("en", "answer_yes")
 SQ_UNSURE = text("en", "answer_unsure")
 SQ_NO = text("en", "answer_no")
 SQ_NO_REPLY = text("en", "answer_no_reply")
-FOLLOWUP = (
-    "Hi. I was thinking of you after yesterday, and wanted to check in gently. "
-    "How are you today? /checkin if you'd like to tell me, and /sos is always here."
-)
+FOLLOWUP = text("en", "followup")
 CONCERN_AGAIN = text("en", "concern_again")
 DECLINE_METHODS = text("en", "decline_methods")
 
@@ -129,16 +126,10 @@ def more_help_message(resources: Resources, country: Country | None, lang: str =
     if country is not None:
         for line in country.crisis[3:] + country.domestic_abuse[:2] + country.youth[:1]:
             parts.append(format_line(line, lang))
-        if not country.domestic_abuse and lang == "en":
-            parts.append("(I don't have a checked domestic-abuse line for this country yet.)")
+        if not country.domestic_abuse:
+            parts.append(text(lang, "no_domestic_line"))
     parts.append(directories(resources, lang=lang))
-    if lang == "en":
-        parts.append(
-            "You can also go to the nearest emergency department, or ask someone you trust "
-            "to stay with you. Making a /safetyplan for hard moments can help too."
-        )
-    else:  # the emergency number, in the person's language
-        parts.append(emergency_line(country, lang) if country else text(lang, "emergency_unknown"))
+    parts.append(text(lang, "more_help_tail"))
     return "\n".join(parts)
 
 
@@ -150,24 +141,24 @@ def concern_message(*, domestic: bool, lang: str = "en") -> str:
     return "\n\n".join(parts)
 
 
-def sos_message(resources: Resources, country: Country | None, *, checked: str) -> str:
-    head = "You're not alone, and it's okay to ask for help.\n\n" + lines_block(resources, country)
-    tail = (
-        f"Lines last checked {checked}; numbers can change, so if one doesn't answer, "
-        "try the emergency number or a directory."
-    )
+def sos_message(
+    resources: Resources, country: Country | None, *, checked: str, lang: str = "en"
+) -> str:
+    head = text(lang, "sos_opening") + "\n\n" + lines_block(resources, country, lang=lang)
+    tail = text(lang, "sos_checked").format(checked=checked)
     if country is None:
-        tail += " Tell me your country in /settings and I'll show lines near you."
+        tail += " " + text(lang, "sos_no_country")
     return head + "\n\n" + tail
 
 
-def youth_message(resources: Resources, country: Country | None) -> str:
+def youth_message(resources: Resources, country: Country | None, lang: str = "en") -> str:
     if country is not None and country.youth:
-        return "\n".join(format_line(line) for line in country.youth[:3])
-    return "• Child Helpline International lists free lines for young people: " + next(
+        return "\n".join(format_line(line, lang) for line in country.youth[:3])
+    url = next(
         (d.url for d in resources.international if "Child" in d.name),
         resources.international[0].url,
     )
+    return "• " + text(lang, "youth_directory").format(url=url)
 
 
 def emergency_number(country: Country | None, lang: str = "en") -> str:

@@ -18,6 +18,7 @@ from bot.flow import Flow, FlowCache, dump
 from bot.storage import Storage, StorageUnavailable, User
 from content.loader import Library
 from content.resources import Country, Resources
+from content.translations import localized
 
 Clock = Callable[[], datetime]
 log = logging.getLogger(__name__)
@@ -44,6 +45,8 @@ class Services:
     flows: FlowCache = field(default_factory=FlowCache)
     # The stored user as each current update found them (read with the flow, dropped after).
     people: dict[int, User | None] = field(default_factory=dict)
+    # Lessons and meditations per language, read on first use (English is `library`).
+    libraries: dict[str, Library] = field(default_factory=dict)
 
     def now(self) -> datetime:
         return self.clock()
@@ -64,6 +67,16 @@ class Services:
             return await self.storage.get_user(user_id)
         except StorageUnavailable:
             return None
+
+    def library_in(self, lang: str) -> Library:
+        """The content in ``lang``, or English when that language's files are incomplete."""
+        if lang == "en":
+            return self.library
+        found = self.libraries.get(lang)
+        if found is None:
+            found = localized(lang) or self.library
+            self.libraries[lang] = found
+        return found
 
     def country(self, code: str | None) -> Country | None:
         return self.resources.country(code)

@@ -74,7 +74,7 @@ MEDITATION_ID_RE = re.compile(r"[a-z0-9_]+")
 # Phrasing that must never appear in lessons or meditations, with the reason shown to the editor.
 # Risk words belong to the safety flow (triage, /sos), which answers them with real help; in a
 # lesson they would only alarm a reader who came to learn. Promises and commands break the tone
-# set in SAFETY.md. Patterns are matched case-insensitively; \b keeps "skill" clear of "kill".
+# set in docs/safety.md. Patterns are matched case-insensitively; \b keeps "skill" clear of "kill".
 BANNED_PHRASES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(pattern, re.IGNORECASE), reason)
     for pattern, reason in (

@@ -10,6 +10,7 @@ from telegram.error import BadRequest
 
 from bot import texts
 from bot.callbacks import Callback
+from bot.i18n import Tr
 from handlers.common import (
     Button,
     Context,
@@ -26,8 +27,8 @@ from handlers.safety import maybe_mood_concern
 SOURCES = ("c", "p")
 
 
-def mood_rows(source: str = "c") -> list[list[Button]]:
-    labels = texts.MOOD_LABELS
+def mood_rows(t: Tr, source: str = "c") -> list[list[Button]]:
+    labels = {mood: t(label) for mood, label in texts.MOOD_LABELS.items()}
     return [
         [button(labels[1], "mood", 1, source), button(labels[2], "mood", 2, source)],
         [button(labels[3], "mood", 3, source)],
@@ -37,13 +38,13 @@ def mood_rows(source: str = "c") -> list[list[Button]]:
 
 async def checkin_command(update: Update, context: Context) -> None:
     context.flow.wait_for(None)
-    await reply(update, texts.MOOD_QUESTION, mood_rows("c"))
+    await reply(update, context.t(texts.MOOD_QUESTION), mood_rows(context.t, "c"))
 
 
 async def on_mood(update: Update, context: Context, cb: Callback) -> None:
     svc = services(context)
     if not cb.arg(0).isdigit() or not 1 <= int(cb.arg(0)) <= 5:
-        await reply(update, texts.STALE_BUTTON)
+        await reply(update, context.t(texts.STALE_BUTTON))
         return
     mood = int(cb.arg(0))
     message = update.effective_message
@@ -54,7 +55,7 @@ async def on_mood(update: Update, context: Context, cb: Callback) -> None:
     user = update.effective_user
     assert user is not None
     stored = context.person
-    parts = [texts.MOOD_THANKS[mood]]
+    parts = [context.t(texts.MOOD_THANKS[mood])]
     now = svc.now()
     local_day = local_now(now, stored.tz if stored else None).date().isoformat()
     if stored is not None and stored.consent_reminders:
@@ -67,13 +68,15 @@ async def on_mood(update: Update, context: Context, cb: Callback) -> None:
         moods = (mood, *flow.recent_moods)[:5]
         flow.recent_moods = moods
         if stored is not None:
-            parts.append(texts.CHECKIN_NOT_STORED)
+            parts.append(context.t(texts.CHECKIN_NOT_STORED))
     # Only now is the keyboard used up: if storing failed above, the same buttons still work.
     if message is not None:
         answered.append(message.message_id)
         del answered[:-20]
         try:
-            await message.edit_text(f"{texts.MOOD_QUESTION}\n→ {texts.MOOD_LABELS[mood]}")
+            await message.edit_text(
+                f"{context.t(texts.MOOD_QUESTION)}\n→ {context.t(texts.MOOD_LABELS[mood])}"
+            )
         except BadRequest:
             pass  # already edited (a race with a second device): nothing to fix
     await count(context, "checkin")
@@ -81,14 +84,18 @@ async def on_mood(update: Update, context: Context, cb: Callback) -> None:
     if await maybe_mood_concern(update, context, moods):
         return
     context.flow.wait_for("note")
-    await reply(update, texts.NOTE_QUESTION, [[button(texts.NOTE_SKIP, "note", "skip")]])
+    await reply(
+        update,
+        context.t(texts.NOTE_QUESTION),
+        [[button(context.t(texts.NOTE_SKIP), "note", "skip")]],
+    )
 
 
 async def on_note_skip(update: Update, context: Context, cb: Callback) -> None:
     if context.flow.awaiting != "note":
         return  # a second tap, or the note was already written
     context.flow.wait_for(None)
-    await reply(update, texts.NOTE_SKIPPED)
+    await reply(update, context.t(texts.NOTE_SKIPPED))
 
 
 async def on_note_text(update: Update, context: Context, text: str) -> str:
@@ -98,8 +105,8 @@ async def on_note_text(update: Update, context: Context, text: str) -> str:
     stored = context.person
     if stored is not None and stored.consent_journal:
         await svc.db().add_journal(stored.user_id, "checkin", text, svc.now_s())
-        return texts.NOTE_SAVED
-    return texts.NOTE_NOT_SAVED
+        return context.t(texts.NOTE_SAVED)
+    return context.t(texts.NOTE_NOT_SAVED)
 
 
 FEATURE = Feature(

@@ -12,10 +12,12 @@ from telegram.ext import CallbackContext, ExtBot
 
 from bot.callbacks import encode
 from bot.flow import Flow
+from bot.i18n import DEFAULT, LANGUAGES, Tr, supported, tr
 from bot.services import Services
 from bot.storage import User
 from bot.transport.replies import URGENT
 from bot.triage import TriageResult
+from content.loader import Library
 from scheduler.timecalc import parse_time_of_day
 
 
@@ -29,12 +31,39 @@ class Context(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict
     person_id: int | None = None
     # This update's triage result, once the gate (group -1) has run on its text.
     triage: TriageResult | None = None
+    # The language Telegram reports for the person (one of ours, else None).
+    telegram_lang: str | None = None
 
     @classmethod
     def from_update(cls, update: object, application: Any) -> Context:
         context = super().from_update(update, application)
         context.person_id = flow_key(update)
+        if isinstance(update, Update) and update.effective_user is not None:
+            context.telegram_lang = supported(update.effective_user.language_code)
         return context
+
+    @property
+    def lang(self) -> str:
+        """The language this person reads: their choice (this session, else kept with a
+        consent), else the one Telegram reports, else English."""
+        if self.person_id is not None:
+            chosen = self.flow.lang
+            if chosen in LANGUAGES:
+                return chosen
+            person = self.person
+            if person is not None and person.language in LANGUAGES:
+                return person.language
+        return self.telegram_lang or DEFAULT
+
+    @property
+    def t(self) -> Tr:
+        """Every word in the person's language: ``context.t(texts.X, name=...)``."""
+        return tr(self.lang)
+
+    @property
+    def library(self) -> Library:
+        """Lessons and meditations in the person's language (English where one is missing)."""
+        return self.services.library_in(self.lang)
 
     @property
     def services(self) -> Services:

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from datetime import date
 
 from telegram import Update
 
 from bot import safety, texts
+from bot.i18n import Tr
 from bot.storage import StorageUnavailable
 from content.resources import Country
+from content.safety_texts import text as said_in
 from handlers.common import Context, button, reply, services
 from handlers.registry import Feature
 
@@ -52,31 +55,44 @@ async def safety_plan_text(update: Update, context: Context) -> str | None:
     return entries[-1].text if entries else None
 
 
+def checked_on(svc_checked: str, t: Tr) -> str:
+    """The date our crisis lines were last checked, as the person's language writes dates."""
+    try:
+        return t.date(date.fromisoformat(svc_checked))
+    except ValueError:
+        return svc_checked
+
+
 async def sos(update: Update, context: Context) -> None:
     svc = services(context)
     country = await country_for(update, context)
+    lang = context.lang
+    # "More ways to get help" under this answer comes in the same language.
+    context.flow.safety_lang = lang
     await reply(
         update,
-        safety.sos_message(svc.resources, country, checked=svc.resources.checked),
-        [[button(safety.CRISIS_BUTTON_MORE, "safe", "more")]],
+        safety.sos_message(
+            svc.resources, country, checked=checked_on(svc.resources.checked, context.t), lang=lang
+        ),
+        [[button(said_in(lang, "button_more"), "safe", "more")]],
         urgent=True,
     )
     plan = await safety_plan_text(update, context)
     if plan:
-        await reply(update, "Your safety plan:\n\n" + plan, urgent=True)
+        await reply(update, context.t(texts.YOUR_PLAN) + "\n\n" + plan, urgent=True)
     await count(context, "sos")
 
 
 async def help_command(update: Update, context: Context) -> None:
     svc = services(context)
     country = await country_for(update, context)
+    t = context.t
     body = "\n\n".join(
         [
-            texts.HELP_INTRO,
-            "If you're in danger or thinking about ending your life:\n"
-            + safety.lines_block(svc.resources, country),
-            texts.HELP_PRO,
-            "What I can do:\n" + texts.COMMAND_LIST,
+            t(texts.HELP_INTRO) + " " + t(texts.WHAT_I_AM),
+            t(texts.HELP_DANGER) + "\n" + safety.lines_block(svc.resources, country, lang=t.lang),
+            t(texts.HELP_PRO),
+            t(texts.HELP_COMMANDS) + "\n" + texts.command_list(t),
         ]
     )
     await reply(update, body, urgent=True)

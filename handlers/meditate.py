@@ -8,7 +8,7 @@ from telegram.error import BadRequest
 from bot import texts
 from bot.callbacks import Callback
 from content.loader import meditation_step_text
-from handlers.common import Context, button, keyboard, reply, services
+from handlers.common import Context, button, keyboard, reply
 from handlers.registry import Action, Feature
 
 
@@ -17,36 +17,38 @@ async def meditate_command(update: Update, context: Context) -> None:
 
 
 async def show_menu(update: Update, context: Context) -> None:
-    svc = services(context)
     rows = [
-        [button(f"{m.title} · {m.minutes} min", "med", "start", m.id)]
-        for m in svc.library.meditations
+        [button(context.t.n(texts.MED_MENU_ITEM, m.minutes, title=m.title), "med", "start", m.id)]
+        for m in context.library.meditations
     ]
-    await reply(update, texts.MED_PICK, rows)
+    await reply(update, context.t(texts.MED_PICK), rows)
 
 
 async def on_med(update: Update, context: Context, cb: Callback) -> None:
-    svc = services(context)
     action = cb.arg(0)
     if action == "menu":
         await show_menu(update, context)
         return
-    med = svc.library.meditation(cb.arg(1))
+    med = context.library.meditation(cb.arg(1))
     if med is None:
-        await reply(update, texts.STALE_BUTTON)
+        await reply(update, context.t(texts.STALE_BUTTON))
         return
     if action == "done":
-        await reply(update, texts.MED_FINISHED, [[button(texts.MED_ANOTHER, "med", "menu")]])
+        await reply(
+            update,
+            context.t(texts.MED_FINISHED),
+            [[button(context.t(texts.MED_ANOTHER), "med", "menu")]],
+        )
         return
     index = 0 if action == "start" else int(cb.arg(2)) if cb.arg(2).isdigit() else -1
     if not 0 <= index < len(med.steps):
-        await reply(update, texts.STALE_BUTTON)
+        await reply(update, context.t(texts.STALE_BUTTON))
         return
     last = index == len(med.steps) - 1
     nav = (
-        button(texts.MED_DONE_BUTTON, "med", "done", med.id)
+        button(context.t(texts.MED_DONE_BUTTON), "med", "done", med.id)
         if last
-        else button(texts.MED_NEXT, "med", "next", med.id, index + 1)
+        else button(context.t(texts.MED_NEXT), "med", "next", med.id, index + 1)
     )
     text = meditation_step_text(med, index)
     if action == "start":

@@ -12,6 +12,7 @@ from telegram import InputFile, Update
 from bot import texts
 from bot.callbacks import Callback
 from bot.flow import FORGET_AFTER
+from bot.i18n import LANGUAGES, Tr
 from bot.storage import CONSENTS, User
 from handlers.common import (
     Button,
@@ -23,26 +24,21 @@ from handlers.common import (
 )
 from handlers.registry import Action, Feature
 
-WHAT = {
-    "reminders": "your check-in time, time zone and days, and a record of each prompt sent",
-    "progress": "your mood scores and the lessons you've read",
-    "journal": "the words you wrote in check-ins, reflections and your safety plan (encrypted)",
-}
+
+def _day(ts: int, t: Tr) -> str:
+    return t.date(datetime.fromtimestamp(ts, UTC).date())
 
 
-def _day(ts: int) -> str:
-    return datetime.fromtimestamp(ts, UTC).strftime("%d %b %Y")
-
-
-def privacy_rows(user: User) -> list[list[Button]]:
+def privacy_rows(user: User, t: Tr) -> list[list[Button]]:
     rows: list[list[Button]] = []
     for name in CONSENTS:
-        state = "on ✅" if user.consent(name) else "off ⬜"
-        rows.append([button(f"{texts.CONSENT_LABELS[name]}: {state}", "priv", name)])
+        state = t(texts.PRIV_ON if user.consent(name) else texts.PRIV_OFF)
+        label = t(texts.PRIV_SWITCH, label=t(texts.CONSENT_LABELS[name]), state=state)
+        rows.append([button(label, "priv", name)])
     rows.append(
         [
-            button("⬇ Export my data", "priv", "export"),
-            button("🗑 Erase everything", "priv", "delete"),
+            button(t(texts.PRIV_EXPORT), "priv", "export"),
+            button(t(texts.PRIV_ERASE), "priv", "delete"),
         ]
     )
     return rows
@@ -51,48 +47,53 @@ def privacy_rows(user: User) -> list[list[Button]]:
 async def privacy_summary(context: Context, user: User) -> str:
     svc = services(context)
     db = svc.db()
+    t = context.t
+    country = svc.country(user.country)
     lines = [
-        "Here's exactly what I keep about you right now:",
+        t(texts.PRIV_HEADER),
         "",
-        f"• Settings: your chat id, country ({user.country or 'not set'}), "
-        f"time zone ({user.tz or 'not set'}), and these choices.",
+        t(
+            texts.PRIV_SETTINGS,
+            country=t.country(country.code, country.name) if country else t(texts.NOT_SET),
+            zone=user.tz or t(texts.NOT_SET),
+            language=LANGUAGES.get(user.language or "", t(texts.NOT_SET)),
+        ),
     ]
     schedules = await db.schedules(user.user_id)
     deliveries = await db.deliveries(user.user_id)
     if user.consent_reminders:
-        times = ", ".join(f"{s.kind} at {s.local_time}" for s in schedules) or "no time set"
-        lines.append(f"• Reminders (on): {times}; {len(deliveries)} prompt record(s).")
+        times = ", ".join(
+            t(texts.PRIV_SCHEDULE_ITEM, kind=t(texts.PRIV_KIND[s.kind]), time=s.local_time)
+            for s in schedules
+            if s.kind in texts.PRIV_KIND
+        )
+        lines.append(
+            t.n(texts.PRIV_REMINDERS_ON, len(deliveries), times=times or t(texts.PRIV_NO_TIME))
+        )
     else:
-        lines.append("• Reminders (off): nothing kept.")
+        lines.append(t(texts.PRIV_REMINDERS_OFF))
     if user.consent_progress:
         moods = await db.moods_since(user.user_id, 0)
         done = await db.lessons_done(user.user_id)
-        since = f", since {_day(moods[0][0])}" if moods else ""
-        lines.append(
-            f"• Progress (on): {len(moods)} mood score(s){since}; {len(done)} lesson(s) read. "
-            "Kept until you switch it off or erase it."
-        )
+        since = t(texts.PRIV_SINCE, date=_day(moods[0][0], t)) if moods else ""
+        lessons = t.n(texts.PRIV_LESSONS, len(done))
+        lines.append(t.n(texts.PRIV_PROGRESS_ON, len(moods), since=since, lessons=lessons))
     else:
-        lines.append("• Progress (off): nothing kept.")
+        lines.append(t(texts.PRIV_PROGRESS_OFF))
     if user.consent_journal:
         entries = await db.journal(user.user_id)
-        oldest = f", oldest {_day(entries[0].at)}" if entries else ""
+        oldest = t(texts.PRIV_OLDEST, date=_day(entries[0].at, t)) if entries else ""
         lines.append(
-            f"• Journal (on): {len(entries)} entr{'y' if len(entries) == 1 else 'ies'}{oldest}, "
-            f"encrypted; each is deleted after {svc.settings.journal_days} days "
-            "(your safety plan stays until you delete it)."
+            t.n(
+                texts.PRIV_JOURNAL_ON,
+                len(entries),
+                oldest=oldest,
+                days=svc.settings.journal_days,
+            )
         )
     else:
-        lines.append("• Journal (off): nothing kept. I read what you write, then forget it.")
-    lines += [
-        "• Our place in our conversation: which question I'm waiting for, and for a day after "
-        "a crisis answer or a low mood, that it happened, so I don't ask you twice. "
-        f"Encrypted, never your words, forgotten after {FORGET_AFTER.days} days of quiet.",
-        "",
-        "I never keep the text of your messages unless your journal is on, and my logs never "
-        "contain what you write. Tap a switch to change it: switching one off deletes "
-        "that data at once.",
-    ]
+        lines.append(t(texts.PRIV_JOURNAL_OFF))
+    lines += [t(texts.PRIV_FLOW, days=FORGET_AFTER.days), "", t(texts.PRIV_FOOTER)]
     return "\n".join(lines)
 
 
@@ -101,13 +102,9 @@ async def privacy_command(update: Update, context: Context) -> None:
     tg_user = update.effective_user
     user = await svc.db().get_user(tg_user.id) if tg_user else None
     if user is None:
-        await reply(
-            update,
-            "I keep nothing about you at the moment. If you /start, I'll ask before keeping "
-            "anything.",
-        )
+        await reply(update, context.t(texts.PRIV_NOTHING))
         return
-    await reply(update, await privacy_summary(context, user), privacy_rows(user))
+    await reply(update, await privacy_summary(context, user), privacy_rows(user, context.t))
 
 
 async def on_priv(update: Update, context: Context, cb: Callback) -> None:
@@ -123,17 +120,16 @@ async def on_priv(update: Update, context: Context, cb: Callback) -> None:
         return
     user = await svc.db().get_user(tg_user.id)
     if user is None or choice not in CONSENTS:
-        await reply(update, texts.STALE_BUTTON)
+        await reply(update, context.t(texts.STALE_BUTTON))
         return
     turning_on = not user.consent(choice)
     deleted = await svc.db().set_consent(tg_user.id, choice, turning_on)
+    t = context.t
+    label, what = t(texts.CONSENT_LABELS[choice]), t(texts.WHAT_KEPT[choice])
     if turning_on:
-        message = f"{texts.CONSENT_LABELS[choice]} is on. I'll keep {WHAT[choice]}."
+        message = t(texts.PRIV_TURNED_ON, label=label, what=what)
     else:
-        message = (
-            f"{texts.CONSENT_LABELS[choice]} is off. I've deleted {WHAT[choice]}"
-            f" ({deleted} item{'s' if deleted != 1 else ''})."
-        )
+        message = t.n(texts.PRIV_TURNED_OFF, deleted, label=label, what=what)
     await reply(update, message)
     user = await svc.db().get_user(tg_user.id)
     assert user is not None
@@ -145,24 +141,26 @@ async def on_priv(update: Update, context: Context, cb: Callback) -> None:
     current = update.effective_message
     if current is not None:
         await current.edit_text(
-            await privacy_summary(context, user), reply_markup=keyboard(privacy_rows(user))
+            await privacy_summary(context, user),
+            reply_markup=keyboard(privacy_rows(user, context.t)),
         )
 
 
-def export_summary(data: dict[str, Any]) -> str:
+def export_summary(data: dict[str, Any], t: Tr) -> str:
     user: dict[str, Any] = data.get("user") or {}
     counts = {
-        key: len(data.get(key) or [])
+        key: t.number(len(data.get(key) or []))
         for key in ("checkins", "lessons_done", "journal", "schedules", "deliveries")
     }
-    return (
-        "Here is everything I keep about you, as a file you can open in any text editor "
-        "(JSON; its fields are described in the project's docs/privacy.md).\n\n"
-        f"Settings: country {user.get('country') or 'not set'}, time zone "
-        f"{user.get('time_zone') or 'not set'}.\n"
-        f"Check-ins: {counts['checkins']} · Lessons read: {counts['lessons_done']} · "
-        f"Journal entries: {counts['journal']} · Reminders: {counts['schedules']} · "
-        f"Prompt records: {counts['deliveries']}"
+    return t(
+        texts.EXPORT_SUMMARY,
+        country=user.get("country") or t(texts.NOT_SET),
+        zone=user.get("time_zone") or t(texts.NOT_SET),
+        checkins=counts["checkins"],
+        lessons=counts["lessons_done"],
+        journal=counts["journal"],
+        schedules=counts["schedules"],
+        deliveries=counts["deliveries"],
     )
 
 
@@ -172,14 +170,14 @@ async def export_command(update: Update, context: Context) -> None:
     assert tg_user is not None and chat is not None
     data = await svc.db().export_user(tg_user.id)
     if data.get("user") is None:
-        await reply(update, "I keep nothing about you, so there's nothing to export.")
+        await reply(update, context.t(texts.EXPORT_NOTHING))
         return
     data["exported_at"] = svc.now().isoformat()
     payload = json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8")
-    await reply(update, export_summary(data))
+    await reply(update, export_summary(data, context.t))
     await chat.send_document(
         InputFile(io.BytesIO(payload), filename="trustbot-export.json"),
-        caption="Your trustbot data (JSON)",
+        caption=context.t(texts.EXPORT_CAPTION),
     )
 
 
@@ -188,11 +186,11 @@ DELETE_CONFIRM_SECONDS = 600
 
 async def delete_command(update: Update, context: Context) -> None:
     context.flow.delete_asked_at = services(context).now_s()
+    t = context.t
     await reply(
         update,
-        "This erases everything I keep about you: settings, reminders, moods, lessons and "
-        "journal, at once and for good. Are you sure?",
-        [[button("Yes, erase everything", "del", "yes"), button("No, keep it", "del", "no")]],
+        t(texts.DELETE_CONFIRM),
+        [[button(t(texts.DELETE_YES), "del", "yes"), button(t(texts.DELETE_NO), "del", "no")]],
     )
 
 
@@ -201,7 +199,7 @@ async def on_delete(update: Update, context: Context, cb: Callback) -> None:
     tg_user = update.effective_user
     assert tg_user is not None
     if cb.arg(0) != "yes":
-        await reply(update, "Okay, nothing was deleted.")
+        await reply(update, context.t(texts.DELETE_KEPT))
         return
     asked = context.flow.delete_asked_at
     context.flow.delete_asked_at = None
@@ -209,13 +207,10 @@ async def on_delete(update: Update, context: Context, cb: Callback) -> None:
         # An old confirmation button: ask again rather than erase on a stale tap.
         await delete_command(update, context)
         return
+    t = context.t  # the language they read it in, before the reset forgets their choice
     await svc.db().erase_user(tg_user.id)
     context.flow.reset()
-    await reply(
-        update,
-        "Done. I've erased everything I kept about you, and reminders have stopped. "
-        "If you'd ever like to start again, just send /start. /sos works any time.",
-    )
+    await reply(update, t(texts.DELETE_DONE))
 
 
 FEATURE = Feature(

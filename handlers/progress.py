@@ -19,17 +19,17 @@ async def progress_command(update: Update, context: Context) -> None:
     assert tg_user is not None and chat is not None
     user = await svc.db().get_user(tg_user.id)
     if user is None or not user.consent_progress:
-        await reply(
-            update,
-            "Progress is off, so I haven't kept any lessons or moods. You can switch it on "
-            "in /privacy whenever you like.",
-        )
+        await reply(update, context.t(texts.PROGRESS_OFF))
         return
     db = svc.db()
     today = local_now(svc.now(), user.tz).date()
     done = await db.lessons_done(user.user_id)
-    tracks = [(t.id, t.title, [lesson.id for lesson in t.lessons]) for t in svc.library.tracks]
-    lines = ["Your progress 🌱", ""]
+    t = context.t
+    tracks = [
+        (track.id, track.title, [lesson.id for lesson in track.lessons])
+        for track in context.library.tracks
+    ]
+    lines = [t(texts.PROGRESS_TITLE), ""]
     for step in lessons_per_step(tracks, done):
         lines.append(
             f"{progress_bar(step.done, step.total)} {step.title}: {step.done}/{step.total}"
@@ -38,20 +38,15 @@ async def progress_command(update: Update, context: Context) -> None:
     run = streak(dates, today)
     lines.append("")
     if run.days:
-        lines.append(
-            f"Check-in streak: {run.days} day{'s' if run.days != 1 else ''}. "
-            "Up to two missed days a week never break it."
-        )
-    lines.append(f"Check-ins in the last 30 days: {run.checkins_last_30}.")
+        lines.append(t.n(texts.PROGRESS_STREAK, run.days))
+    lines.append(t(texts.PROGRESS_LAST_30, count=t.number(run.checkins_last_30)))
     await reply(update, "\n".join(lines))
     since = int((svc.now() - timedelta(days=31)).timestamp())
     points = [
         (date.fromisoformat(d), mood) for _, d, mood in await db.moods_since(user.user_id, since)
     ]
-    png = await mood_chart_png(points, end=today)
-    await chat.send_photo(
-        InputFile(png, filename="mood.png"), caption="Your mood over the last 30 days"
-    )
+    png = await mood_chart_png(points, end=today, t=t)
+    await chat.send_photo(InputFile(png, filename="mood.png"), caption=t(texts.CHART_CAPTION))
 
 
 async def stats_command(update: Update, context: Context) -> None:
@@ -59,7 +54,9 @@ async def stats_command(update: Update, context: Context) -> None:
     svc = services(context)
     tg_user = update.effective_user
     if tg_user is None or tg_user.id not in svc.settings.admin_ids:
-        await reply(update, texts.UNKNOWN_COMMAND)
+        await reply(
+            update, context.t(texts.UNKNOWN_COMMAND) + "\n\n" + texts.command_list(context.t)
+        )
         return
     stats = await svc.db().aggregate_stats(svc.now_s())
     counters: dict[str, dict[str, int]] = stats["counters"]

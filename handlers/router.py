@@ -38,12 +38,12 @@ async def on_button(update: Update, context: Context) -> None:
     cb = parse(query.data)
     route = features().buttons.get(cb.action) if cb else None
     if cb is None or route is None:
-        await query.answer(texts.STALE_BUTTON[:200])
+        await query.answer(context.t(texts.STALE_BUTTON[:200]))
         return
     key = (getattr(query.message, "message_id", None), query.data or "")
     recent = _recent_presses(context)
     if not route.repeatable and key in recent:
-        await query.answer("Already done 👍")
+        await query.answer(context.t(texts.ALREADY_DONE))
         return
     await query.answer()
     await route.fn(update, context, cb)
@@ -93,8 +93,8 @@ async def on_text(update: Update, context: Context) -> None:
         return
     hint = ""
     if stored is not None and stored.onboarding != "done":
-        hint = "\n\n" + texts.SETUP_UNFINISHED
-    await reply(update, texts.NOT_UNDERSTOOD_TEXT + hint)
+        hint = "\n\n" + context.t(texts.SETUP_UNFINISHED)
+    await reply(update, context.t(texts.NOT_UNDERSTOOD_TEXT) + hint)
 
 
 async def command_ends_question(update: Update, context: Context) -> None:
@@ -108,18 +108,18 @@ async def on_non_text(update: Update, context: Context) -> None:
     result = safety.triage_of(update, context)
     if result is not None and result.level is not Level.NONE:
         return  # a worrying caption: the safety answer already went out
-    await reply(update, texts.NON_TEXT)
+    await reply(update, context.t(texts.NON_TEXT))
 
 
 async def on_edited(update: Update, context: Context) -> None:
     result = safety.triage_of(update, context)
     if result is not None and result.level is not Level.NONE:
         return  # the safety answer already went out
-    await reply(update, texts.EDITED)
+    await reply(update, context.t(texts.EDITED))
 
 
 async def on_unknown_command(update: Update, context: Context) -> None:
-    await reply(update, texts.UNKNOWN_COMMAND)
+    await reply(update, context.t(texts.UNKNOWN_COMMAND) + "\n\n" + texts.command_list(context.t))
 
 
 async def private_only(update: Update, context: Context) -> None:
@@ -133,7 +133,7 @@ async def private_only(update: Update, context: Context) -> None:
         if message is not None and (message.text or "").split("@")[0].strip() in ("/sos", "/help"):
             return
         if message is not None:
-            await message.reply_text(texts.NO_SENDER)
+            await message.reply_text(context.t(texts.NO_SENDER))
         raise ApplicationHandlerStop
     query = update.callback_query
     if query is not None and (chat is None or chat.type == ChatType.PRIVATE):
@@ -142,7 +142,7 @@ async def private_only(update: Update, context: Context) -> None:
         # button itself, and nothing else happens.
         if query.message is None or query.message.chat.id != query.from_user.id:
             with contextlib.suppress(TelegramError):
-                await query.answer(texts.BUTTON_ELSEWHERE)
+                await query.answer(context.t(texts.BUTTON_ELSEWHERE))
             raise ApplicationHandlerStop
     if chat is None or chat.type == ChatType.PRIVATE:
         return
@@ -151,7 +151,7 @@ async def private_only(update: Update, context: Context) -> None:
         svc.told_groups.add(chat.id)
         if chat.type != ChatType.CHANNEL:
             try:
-                await chat.send_message(texts.PRIVATE_ONLY)
+                await chat.send_message(context.t(texts.PRIVATE_ONLY))
             except TelegramError:
                 log.info("could not tell a %s chat that the bot is private-only", chat.type)
     if update.callback_query is not None:
@@ -195,7 +195,11 @@ async def on_error(update: object, context: Context) -> None:
         # A send failed after its retries (bot/transport/replies.py) or may have arrived (a
         # timeout): an apology would be a second send, as likely to fail or to duplicate.
         return
-    text = texts.DB_DOWN if isinstance(error, StorageUnavailable) else texts.ERROR
+    text = (
+        context.t(texts.DB_DOWN)
+        if isinstance(error, StorageUnavailable)
+        else context.t(texts.ERROR)
+    )
     try:
         await update.effective_chat.send_message(text)
     except TelegramError:

@@ -13,7 +13,7 @@ from datetime import timedelta
 from telegram import Update
 from telegram.error import BadRequest, TelegramError
 
-from bot import metrics, safety
+from bot import metrics, safety, texts
 from bot.callbacks import Callback
 from bot.storage import StorageUnavailable
 from bot.triage import Level, TriageContext, TriageResult, mood_concern, triage_in_context
@@ -26,38 +26,13 @@ from handlers.registry import Action, Feature, TextStep
 log = logging.getLogger(__name__)
 
 CRISIS_WINDOW = timedelta(hours=1)
-NEGATIVE_ANSWERS = {"no", "nope", "nah", "no.", "no!", "not really", "no i'm not", "no im not"}
+NEGATIVE_ANSWERS = {
+    *("no", "nope", "nah", "no.", "no!", "not really", "no i'm not", "no im not"),
+    *("нет", "нет.", "неа", "нет, нет", "не", "no, no", "para nada", "no, no es así"),
+    *("nein", "nein.", "nö", "non", "non.", "pas du tout"),
+}
 
-PLAN_STEPS = (
-    (
-        "Warning signs",
-        "What tells you a hard moment is starting? Thoughts, feelings, places or "
-        "times of day. For example: 'lying awake replaying old fights'.",
-    ),
-    (
-        "Things I can do on my own",
-        "What helps you get through a hard moment by yourself, even "
-        "a little? For example: a walk, a shower, a song, box breathing.",
-    ),
-    (
-        "People and places that take my mind off it",
-        "Who or where can you go to be around "
-        "others for a while? A friend's kitchen, a café, a library.",
-    ),
-    (
-        "People I can ask for help",
-        "Who could you tell that you're struggling? Write a name and how to reach them.",
-    ),
-    (
-        "Professionals and services",
-        "Which professionals or services can you contact? Your GP, "
-        "a therapist, or the crisis line from /sos.",
-    ),
-    (
-        "Making my surroundings safer",
-        "What could you put out of reach, or ask someone to keep for you, during a hard moment?",
-    ),
-)
+PLAN_STEPS = texts.PLAN_STEPS
 
 
 def crisis_rows(lang: str = "en") -> list[list[tuple[str, str]]]:
@@ -89,7 +64,7 @@ async def triage_gate(update: Update, context: Context) -> None:
     context.triage = result
     if result.level is not Level.NONE:
         # Answer in the language the person wrote in, whatever the rest of the bot speaks.
-        context.flow.safety_lang = detect_language(said)
+        context.flow.safety_lang = detect_language(said, fallback=context.lang)
     metrics.TRIAGE.labels(result.level.label).inc()
     if result.level is Level.NONE:
         return
@@ -243,8 +218,8 @@ async def on_safe(update: Update, context: Context, cb: Callback) -> None:
 async def on_ground(update: Update, context: Context, cb: Callback) -> None:
     from handlers.meditate import on_med
 
-    svc = services(context)
-    med = svc.library.meditation("grounding_54321") or svc.library.meditations[0]
+    library = context.library
+    med = library.meditation("grounding_54321") or library.meditations[0]
     await on_med(update, context, Callback("med", ("start", med.id)))
 
 
@@ -257,22 +232,19 @@ async def safetyplan_command(update: Update, context: Context) -> None:
     if stored is not None and stored.consent_journal:
         entries = await svc.db().journal(stored.user_id, "safety_plan")
         existing = entries[-1].text if entries else None
-    intro = (
-        "A safety plan is a short list you write for yourself now, to use in a hard moment "
-        "later. It has six parts, and any can be skipped."
-    )
+    t = context.t
+    intro = t(texts.PLAN_INTRO)
     if stored is None or not stored.consent_journal:
-        intro += (
-            "\n\nYour journal is off, so I won't keep the plan; I'll show it to you at the end "
-            "so you can pin it or copy it somewhere safe."
-        )
-    rows = [[button("Start my plan", "plan", "start")]]
+        intro += "\n\n" + t(texts.PLAN_NOT_KEPT)
+    rows = [[button(t(texts.PLAN_START), "plan", "start")]]
     if existing:
         await reply(
-            update, "Your safety plan:\n\n" + existing, [[button("📌 Pin it", "plan", "pin")]]
+            update,
+            t(texts.YOUR_PLAN) + "\n\n" + existing,
+            [[button(t(texts.PLAN_PIN), "plan", "pin")]],
         )
-        intro = "Would you like to write a new one?"
-        rows = [[button("Write a new plan", "plan", "start")]]
+        intro = t(texts.PLAN_NEW_QUESTION)
+        rows = [[button(t(texts.PLAN_NEW), "plan", "start")]]
     await reply(update, intro, rows)
 
 
@@ -292,18 +264,19 @@ async def on_plan(update: Update, context: Context, cb: Callback) -> None:
         target = flow.plan_message_id
         try:
             await context.bot.pin_chat_message(chat.id, target or message.message_id)
-            await reply(update, "Pinned. It stays at the top of this chat, even if I'm offline.")
+            await reply(update, context.t(texts.PLAN_PINNED))
         except (BadRequest, TelegramError):
-            await reply(update, "I couldn't pin it. You can long-press the plan and choose Pin.")
+            await reply(update, context.t(texts.PLAN_PIN_FAILED))
 
 
 async def ask_plan_step(update: Update, context: Context, index: int) -> None:
     title, question = PLAN_STEPS[index]
+    t = context.t
     context.flow.wait_for("plan", index=index)
     await reply(
         update,
-        f"{index + 1}/{len(PLAN_STEPS)} · {title}\n\n{question}",
-        [[button("Skip this one", "plan", "skip", index)]],
+        f"{index + 1}/{len(PLAN_STEPS)} · {t(title)}\n\n{t(question)}",
+        [[button(t(texts.PLAN_SKIP), "plan", "skip", index)]],
     )
 
 
@@ -323,14 +296,15 @@ async def plan_answer(update: Update, context: Context, text: str) -> None:
         await ask_plan_step(update, context, index + 1)
         return
     context.flow.wait_for(None)
+    t = context.t
     lines = [
-        f"{i + 1}. {title}: {answer or '(not filled in yet)'}"
+        f"{i + 1}. {t(title)}: {answer or t(texts.PLAN_EMPTY)}"
         for i, ((title, _), answer) in enumerate(zip(PLAN_STEPS, answers, strict=False))
     ]
     country = await country_for(update, context)
-    lines.append(f"Emergency: {safety.emergency_number(country)}. Crisis lines: /sos")
-    plan = "My safety plan\n\n" + "\n".join(lines)
-    sent = await reply(update, plan, [[button("📌 Pin it", "plan", "pin")]])
+    lines.append(t(texts.PLAN_EMERGENCY, number=safety.emergency_number(country, t.lang)))
+    plan = t(texts.PLAN_TITLE) + "\n\n" + "\n".join(lines)
+    sent = await reply(update, plan, [[button(t(texts.PLAN_PIN), "plan", "pin")]])
     if sent is not None:
         flow.plan_message_id = sent.message_id
     flow.plan_answers = []
@@ -338,9 +312,9 @@ async def plan_answer(update: Update, context: Context, text: str) -> None:
     stored = await svc.user_or_none(user.id) if user else None
     if stored is not None and stored.consent_journal:
         await svc.db().replace_journal(stored.user_id, "safety_plan", plan, svc.now_s())
-        await reply(update, "I've kept your plan in your journal; /sos will show it too.")
+        await reply(update, t(texts.PLAN_KEPT))
     else:
-        await reply(update, "I haven't kept it (your journal is off). Pinning it keeps it here.")
+        await reply(update, t(texts.PLAN_UNKEPT))
 
 
 FEATURE = Feature(

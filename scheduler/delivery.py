@@ -28,13 +28,14 @@ from typing import TYPE_CHECKING, Any, Protocol
 from telegram import InlineKeyboardMarkup, InputFile
 from telegram.error import BadRequest, Forbidden, TelegramError
 
-from bot import metrics
+from bot import metrics, texts
 from bot.charts import mood_chart_png
 from bot.flow import FORGET_AFTER
+from bot.i18n import DEFAULT, Tr, tr
 from bot.progress import week_sentence
-from bot.safety import FOLLOWUP
 from bot.storage import DeliveryOutcome, DueSchedule, StorageUnavailable, WeeklyDue
 from content.loader import Meditation
+from content.safety_texts import text as said_in
 from scheduler.pacer import Pacer
 from scheduler.planning import next_weekly
 from scheduler.timecalc import days_from_mask, local_date, next_occurrence, parse_hhmm
@@ -62,9 +63,9 @@ class PromptViews(Protocol):
     provide this (handlers/reminders.py), so the callback protocol has one owner and the
     scheduler knows nothing of it."""
 
-    def checkin(self, slow_notice: bool) -> tuple[str, InlineKeyboardMarkup]: ...
+    def checkin(self, slow_notice: bool, t: Tr) -> tuple[str, InlineKeyboardMarkup]: ...
 
-    def meditation(self, meditation: Meditation) -> tuple[str, InlineKeyboardMarkup]: ...
+    def meditation(self, meditation: Meditation, t: Tr) -> tuple[str, InlineKeyboardMarkup]: ...
 
 
 @dataclass(frozen=True)
@@ -310,13 +311,14 @@ class Delivery:
         return self.pacer.now() + (wall_deadline - self.services.clock().timestamp())
 
     async def _send_prompt(self, due: DueSchedule, decision: Decision) -> Any:
+        t = tr(due.language or DEFAULT)
         if due.kind == "checkin":
-            text, markup = self.views.checkin(decision.slow_notice)
+            text, markup = self.views.checkin(decision.slow_notice, t)
         else:
-            library = self.services.library
+            library = self.services.library_in(t.lang)
             day = local_date(datetime.fromtimestamp(due.due_at, UTC), due.tz).toordinal()
             text, markup = self.views.meditation(
-                library.meditations[day % len(library.meditations)]
+                library.meditations[day % len(library.meditations)], t
             )
         # Telegram's paid broadcast for scheduled prompts, when the operator chose it.
         paid = True if self.services.settings.paid_broadcast else None
@@ -350,8 +352,11 @@ class Delivery:
         rows = await storage.moods_since(due.user_id, since)
         lessons = [at for at in (await storage.lessons_done(due.user_id)).values() if at >= since]
         points = [(date.fromisoformat(d), mood) for _, d, mood in rows]
-        png = await mood_chart_png(points, end=local_date(now, due.tz), days=7, title="Your week")
-        caption = week_sentence([m for _, _, m in rows], len(lessons))
+        t = tr(due.language or DEFAULT)
+        png = await mood_chart_png(
+            points, end=local_date(now, due.tz), days=7, title=t(texts.CHART_WEEK_TITLE), t=t
+        )
+        caption = week_sentence([m for _, _, m in rows], len(lessons), t)
         await self.pacer.send(
             due.chat_id,
             partial(
@@ -376,9 +381,10 @@ class Delivery:
 
     async def _followups(self, report: TickReport) -> None:
         storage = self.services.db()
-        for user_id, chat_id, _country in await storage.due_followups(self.services.now_s(), 200):
+        for user_id, chat_id, lang in await storage.due_followups(self.services.now_s(), 200):
+            followup = said_in(lang or DEFAULT, "followup")
             try:
-                await self.pacer.send(chat_id, partial(self.bot.send_message, chat_id, FOLLOWUP))
+                await self.pacer.send(chat_id, partial(self.bot.send_message, chat_id, followup))
                 report.followups += 1
             except Forbidden:
                 await storage.deactivate_reminders(user_id)

@@ -21,6 +21,7 @@ from __future__ import annotations
 import functools
 import math
 import re
+from collections.abc import Mapping
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -223,29 +224,44 @@ _RANGE_WORDS = re.compile(r"\s*(?:-|–|—|\bto\b|\bthrough\b|\bthru\b|\btill\b
 _LIST_SEPARATORS = re.compile(r"(?:[\s,;/&+]|\band\b)+")
 
 
-def parse_days(text: str) -> frozenset[int] | None:
+def parse_days(
+    text: str, words: Mapping[str, frozenset[int]] | None = None
+) -> frozenset[int] | None:
     """Parse a set of weekdays (Monday=0); None if the text is not one.
 
     Accepts "every day" / "daily", "weekdays", "weekends", lists ("mon,wed,fri", "Tue and Thu",
     "monday wednesday"), ranges ("Mon-Fri", "mon to thu"; "Fri-Mon" wraps over the weekend) and
     combinations of these ("weekdays, sun"; "Mon-Wed, Sat").
+
+    ``words`` adds another language's vocabulary (casefolded): a day name maps to one day, a
+    phrase like "будни" to its set, and a word that carries nothing ("и") to the empty set.
     """
     cleaned = " ".join(text.casefold().replace(".", " ").split())
-    if cleaned in _DAY_SETS:
-        return _DAY_SETS[cleaned]
+    sets = dict(_DAY_SETS)
+    names = dict(_DAY_NAMES)
+    fillers = set(_FILLER_WORDS)
+    for word, days in (words or {}).items():
+        if len(days) == 1:
+            names[word] = next(iter(days))
+        elif days:
+            sets[word] = days
+        else:
+            fillers.add(word)
+    if cleaned in sets:
+        return sets[cleaned]
     cleaned = _RANGE_WORDS.sub("-", cleaned)
     result: set[int] = set()
     for token in _LIST_SEPARATORS.split(cleaned):
-        if not token or token in _FILLER_WORDS:
+        if not token or token in fillers:
             continue
-        if token in _DAY_SETS:
-            result |= _DAY_SETS[token]
+        if token in sets:
+            result |= sets[token]
             continue
         ends = token.split("-")
-        if len(ends) == 1 and token in _DAY_NAMES:
-            result.add(_DAY_NAMES[token])
-        elif len(ends) == 2 and ends[0] in _DAY_NAMES and ends[1] in _DAY_NAMES:
-            first, last = _DAY_NAMES[ends[0]], _DAY_NAMES[ends[1]]
+        if len(ends) == 1 and token in names:
+            result.add(names[token])
+        elif len(ends) == 2 and ends[0] in names and ends[1] in names:
+            first, last = names[ends[0]], names[ends[1]]
             span = (last - first) % 7
             result.update((first + offset) % 7 for offset in range(span + 1))
         else:

@@ -1,6 +1,6 @@
 """Tests for the distress triage (bot/triage.py) and its lexicons (content/triage/*.yaml).
 
-Per rule of SAFETY.md, per lexicon file (every pattern compiles, has examples, and each example
+Per rule of docs/safety.md, per lexicon file (every pattern compiles, has examples, and each example
 is matched by its own pattern and judged at the level its category implies), normalisation,
 context rules, and the development set's safety metrics.
 """
@@ -177,7 +177,7 @@ def test_segments_split_on_sentences_newlines_emoji_and_laughter() -> None:
 
 
 # ---------------------------------------------------------------------------------------------
-# Decision rules, one block per rule of SAFETY.md (phrasings not in the lexicon examples)
+# Decision rules, one block per rule of docs/safety.md (phrasings not in the lexicon examples)
 # ---------------------------------------------------------------------------------------------
 
 RULE_CASES: dict[str, list[tuple[str, str]]] = {
@@ -437,7 +437,7 @@ def test_low_moods_raise_distress_but_not_ordinary_text() -> None:
 
 
 # ---------------------------------------------------------------------------------------------
-# Safety net for ambiguous wording (SAFETY.md: when torn, choose the higher level)
+# Safety net for ambiguous wording (docs/safety.md: when torn, choose the higher level)
 # ---------------------------------------------------------------------------------------------
 
 # Veiled first-person wording in the fields of death, ending, disappearing, burden, giving up:

@@ -76,6 +76,7 @@ class Storage(PeopleStore, ScheduleStore, InboxStore):
                 "consents": {name: user.consent(name) for name in CONSENTS},
                 "country": user.country,
                 "time_zone": user.tz,
+                "language": user.language,
                 "paused": user.paused,
                 "age_confirmed": user.age_ok,
                 "weekly_summary_day": user.weekly_day,

@@ -50,6 +50,7 @@ class PeopleStore(StoreBase):
             "weekly_day",
             "followup_at",
             "weekly_due_at",
+            "language",
         }
         unknown = set(fields) - allowed
         if unknown:
@@ -89,6 +90,12 @@ class PeopleStore(StoreBase):
                         "followup_at = NULL WHERE user_id = ?",
                         (user_id,),
                     )
+                # The language is a setting: kept only while reminders or progress is on.
+                await db.execute(
+                    "UPDATE users SET language = NULL WHERE user_id = ? "
+                    "AND consent_reminders = 0 AND consent_progress = 0",
+                    (user_id,),
+                )
         if not value:
             await self.checkpoint()  # the deleted rows leave the WAL too (see checkpoint)
         return deleted

@@ -32,6 +32,11 @@ class User:
     weekly_day: int | None
     followup_at: int | None
     weekly_due_at: int | None
+    language: str | None = None
+
+    def keeps_settings(self) -> bool:
+        """Whether a consent that keeps settings (time zone, language) is on."""
+        return self.consent_reminders or self.consent_progress
 
     def consent(self, name: str) -> bool:
         return bool(getattr(self, f"consent_{name}"))
@@ -69,6 +74,7 @@ class DueSchedule:
     country: str | None
     next_due_at: int = 0  # the daily due instant (differs from due_at for a snooze)
     answered_on: str | None = None
+    language: str | None = None  # the person's chosen language, when kept
 
 
 @dataclass(frozen=True)
@@ -94,6 +100,7 @@ class WeeklyDue:
     tz: str
     weekday: int | None
     skip: bool
+    language: str | None = None
 
 
 @dataclass(frozen=True)
@@ -107,7 +114,8 @@ class JournalEntry:
 
 USER_COLUMNS = (
     "user_id, chat_id, created_at, onboarding, consent_reminders, consent_progress, "
-    "consent_journal, country, tz, paused, blocked, age_ok, weekly_day, followup_at, weekly_due_at"
+    "consent_journal, country, tz, paused, blocked, age_ok, weekly_day, followup_at, "
+    "weekly_due_at, language"
 )
 SCHEDULE_COLUMNS = (
     "user_id, kind, local_time, days, next_due_at, state, unanswered, slowed, "
@@ -132,6 +140,7 @@ def user_from_row(row: sqlite3.Row | tuple[Any, ...]) -> User:
         weekly_day=row[12],
         followup_at=row[13],
         weekly_due_at=row[14],
+        language=row[15],
     )
 
 

@@ -120,7 +120,7 @@ class ScheduleStore(StoreBase):
             marks = ",".join("?" for _ in user_ids)
             cur = await db.execute(
                 "SELECT user_id, chat_id, COALESCE(tz, 'UTC'), "
-                "(paused <> 0 OR blocked <> 0 OR consent_reminders = 0), country "
+                "(paused <> 0 OR blocked <> 0 OR consent_reminders = 0), country, language "
                 f"FROM users WHERE user_id IN ({marks})",
                 user_ids,
             )
@@ -146,6 +146,7 @@ class ScheduleStore(StoreBase):
                     country=user[4],
                     next_due_at=int(r[4]),
                     answered_on=r[9],
+                    language=user[5],
                 )
             )
         due.sort(key=lambda d: d.due_at)
@@ -232,7 +233,7 @@ class ScheduleStore(StoreBase):
             "SELECT s.user_id, u.chat_id, s.kind, s.local_time, s.days, s.next_due_at, "
             "COALESCE(u.tz, 'UTC'), s.unanswered, s.slowed, s.slow_notice_sent, "
             "(u.paused <> 0 OR u.blocked <> 0 OR u.consent_reminders = 0), u.country, "
-            "s.snooze_until, s.claimed_at, s.answered_on, s.send_started_at "
+            "s.snooze_until, s.claimed_at, s.answered_on, s.send_started_at, u.language "
             "FROM schedules s JOIN users u ON u.user_id = s.user_id "
             "WHERE s.state = 'sending' AND (s.claim_token = ? OR s.claimed_at < ?)",
             (token, older_than),
@@ -263,6 +264,7 @@ class ScheduleStore(StoreBase):
                     country=r[11],
                     next_due_at=int(r[5]),
                     answered_on=r[14],
+                    language=r[16],
                 )
             )
         return started, untouched
@@ -300,8 +302,9 @@ class ScheduleStore(StoreBase):
             await db.execute("UPDATE users SET blocked = 1 WHERE user_id = ?", (user_id,))
 
     async def due_followups(self, now: int, limit: int) -> list[tuple[int, int, str | None]]:
+        """(user, chat, language) of crisis follow-ups that are due."""
         rows = await self._fetchall(
-            "SELECT user_id, chat_id, country FROM users WHERE followup_at IS NOT NULL AND "
+            "SELECT user_id, chat_id, language FROM users WHERE followup_at IS NOT NULL AND "
             "followup_at <= ? AND blocked = 0 LIMIT ?",
             (now, limit),
         )
@@ -316,8 +319,9 @@ class ScheduleStore(StoreBase):
         async with self._write() as db:
             cur = await db.execute(
                 "SELECT user_id, chat_id, COALESCE(tz, 'UTC'), weekly_day, "
-                "(blocked <> 0 OR paused <> 0 OR consent_progress = 0 OR consent_reminders = 0) "
-                "FROM users WHERE weekly_due_at IS NOT NULL AND weekly_due_at <= ? LIMIT ?",
+                "(blocked <> 0 OR paused <> 0 OR consent_progress = 0 OR consent_reminders = 0), "
+                "language FROM users "
+                "WHERE weekly_due_at IS NOT NULL AND weekly_due_at <= ? LIMIT ?",
                 (now, limit),
             )
             rows = list(await cur.fetchall())
@@ -327,7 +331,12 @@ class ScheduleStore(StoreBase):
             )
         return [
             WeeklyDue(
-                int(r[0]), int(r[1]), str(r[2]), None if r[3] is None else int(r[3]), bool(r[4])
+                int(r[0]),
+                int(r[1]),
+                str(r[2]),
+                None if r[3] is None else int(r[3]),
+                bool(r[4]),
+                r[5],
             )
             for r in rows
         ]

@@ -2,7 +2,7 @@
 
 A labelled set is a list of items with ``text`` and ``level`` (``none``/``concern``/``crisis``)
 and, optionally, ``rule``, ``lang`` and ``id``. :func:`evaluate` runs a triage function over it
-and reports the numbers SAFETY.md cares about. Misjudged items are identified by id (or line
+and reports the numbers docs/safety.md cares about. Misjudged items are identified by id (or line
 number) and rule only: the texts are never copied into the result, so it can be logged.
 """
 

@@ -29,11 +29,12 @@ _MARKERS: dict[str, frozenset[str]] = {
 }
 
 
-def detect_language(text: str) -> str:
-    """``en``, ``es``, ``de``, ``fr`` or ``ru``."""
+def detect_language(text: str, fallback: str = "en") -> str:
+    """``en``, ``es``, ``de``, ``fr`` or ``ru``; ``fallback`` (the language the person reads)
+    when the text gives too little evidence ("ok", "no", an emoji)."""
     letters = [ch for ch in text if ch.isalpha()]
     if not letters:
-        return "en"
+        return fallback
     cyrillic = sum(1 for ch in letters if "\u0400" <= ch <= "\u04ff")
     if cyrillic * 2 >= len(letters):
         return "ru"
@@ -43,5 +44,5 @@ def detect_language(text: str) -> str:
     for lang, marks in accents.items():
         scores[lang] += sum(2 for ch in text.lower() if ch in marks)
     best = max(scores, key=lambda lang: (scores[lang], lang == "en"))
-    # One shared word ("no", "me") is no evidence: another language needs two.
-    return best if best == "en" or scores[best] >= 2 else "en"
+    # One shared word ("no", "me") is no evidence: a language needs two.
+    return best if scores[best] >= 2 else fallback

@@ -32,6 +32,7 @@ from telegram.ext import (
 from bot import metrics, texts
 from bot.config import Settings
 from bot.crypto import Sealer, load_or_create_key
+from bot.i18n import DEFAULT, LANGUAGES, supported, tr
 from bot.services import Clock, Services, system_clock
 from bot.storage import Storage, StorageUnavailable
 from bot.transport.http import AiohttpRequest
@@ -221,8 +222,11 @@ async def _let_go(update: Update, first_of_flood: bool) -> None:
     chat = update.effective_chat
     if not first_of_flood or chat is None:
         return
+    # The flood skips the person's stored state, so the notice speaks Telegram's language.
+    user = update.effective_user
+    t = tr(supported(user.language_code if user else None) or DEFAULT)
     try:
-        await bot.send_message(chat.id, texts.FLOOD_NOTICE)
+        await bot.send_message(chat.id, t(texts.FLOOD_NOTICE))
     except TelegramError:
         log.info("could not send a flood notice")
 
@@ -294,7 +298,7 @@ async def _post_init(app: AnyApplication) -> None:
     # The learned triage layer loads in a thread while the bot already answers (the rules
     # alone judge the first messages); tests await this task for a deterministic start.
     app.bot_data["triage_model"] = asyncio.get_running_loop().create_task(_load_triage_model())
-    await app.bot.set_my_commands([BotCommand(name, desc) for name, desc in texts.COMMANDS])
+    await _set_commands(app)
     if app.bot_data.get("with_scheduler") and app.job_queue is not None:
         from scheduler.delivery import install
 
@@ -344,6 +348,15 @@ async def _replay_inbox(app: AnyApplication) -> None:
         await app.update_queue.put(update)
     if pending:
         log.info("%d update(s) received before a restart are handled now", len(pending))
+
+
+async def _set_commands(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """The command menu in English (the default) and in each other language, for the people
+    whose Telegram speaks it (`language_code`)."""
+    for lang in LANGUAGES:
+        t = tr(lang)
+        commands = [BotCommand(name, t(desc)) for name, desc in texts.COMMANDS]
+        await app.bot.set_my_commands(commands, language_code=None if lang == DEFAULT else lang)
 
 
 async def _load_triage_model() -> None:

@@ -146,6 +146,7 @@ async def rotate_key(settings: Settings, out: TextIO) -> int:
 
 
 def content_check(out: TextIO, root: Path | None = None, today: date | None = None) -> int:
+    from content.catalogues import check_catalogues
     from content.loader import check_content
     from content.resources import DEFAULT_PATH, check_resources, stale_entries
     from content.safety_texts import check_safety_texts
@@ -164,13 +165,15 @@ def content_check(out: TextIO, root: Path | None = None, today: date | None = No
     problems += check_triage_model()
     problems += check_safety_texts()
     problems += check_translations()
+    problems += check_catalogues()
     if problems:
         print(f"{len(problems)} problem(s) in the content:", file=out)
         for problem in problems:
             print(f"- {problem}", file=out)
         return 1
     print(
-        "Content is fine: lessons, meditations, crisis lines, safety texts and triage lexicons.",
+        "Content is fine: lessons, meditations, crisis lines, safety texts, triage lexicons "
+        "and every language's catalogue.",
         file=out,
     )
     return 0

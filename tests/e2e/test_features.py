@@ -108,7 +108,7 @@ async def test_sos_shows_local_lines_with_source_date(bot: Harness) -> None:
     text = text_of(await bot.say(29, "/sos"))
     assert "112" in text and "Germany" in text
     assert "Telefonseelsorge" in text.replace("TelefonSeelsorge", "Telefonseelsorge")
-    assert "last checked 2026-11-27" in text
+    assert "last checked 27 Nov 2026" in text
 
 
 async def test_sos_and_help_without_any_setup(bot: Harness) -> None:

@@ -18,7 +18,7 @@ async def test_privacy_lists_what_is_kept_and_switching_off_deletes(bot: Harness
     await bot.say(101, "a note for the journal")
     replies = await bot.say(101, "/privacy")
     text = text_of(replies)
-    assert "1 mood score(s)" in text and "1 entry" in text and "90 days" in text
+    assert "1 mood score," in text and "1 entry" in text and "90 days" in text
     msg = with_buttons(replies)
     replies = await bot.press(101, msg, "Journal")
     assert "deleted" in text_of(replies) and "(1 item)" in text_of(replies)
