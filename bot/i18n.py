@@ -32,13 +32,30 @@ from babel.numbers import format_decimal
 log = logging.getLogger(__name__)
 
 DEFAULT = "en"
-# The languages the whole bot speaks, each by its own name (the /language buttons).
-LANGUAGES: dict[str, str] = {"en": "English", "ru": "Русский", "es": "Español"}
 # Babel locale for formatting: English as most of the bot's readers outside the US write it
 # (24-hour clock, day before month), which is also what the English texts always showed.
 FORMAT_LOCALE = {"en": "en_GB"}
 DOMAIN = "trustbot"
 LOCALES = Path(__file__).resolve().parent.parent / "content" / "locales"
+
+
+def _languages() -> dict[str, str]:
+    """English, then every language with a catalogue, each by its own name ("Русский"): a
+    volunteer adds a language by adding its files, without touching code."""
+    found = {DEFAULT: "English"}
+    if LOCALES.is_dir():
+        for path in sorted(LOCALES.glob(f"*/LC_MESSAGES/{DOMAIN}.po")):
+            code = path.parent.parent.name
+            try:
+                name = Locale.parse(code).get_display_name(code) or code
+            except ValueError:
+                continue
+            found[code] = name[:1].upper() + name[1:]
+    return found
+
+
+# The languages the whole bot speaks, each by its own name (the /language buttons).
+LANGUAGES: dict[str, str] = _languages()
 
 
 def N_(message: str) -> str:

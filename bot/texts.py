@@ -310,6 +310,8 @@ YOUR_PLAN = N_("Your safety plan:")
 ALREADY_DONE = N_("Already done 👍")
 
 # ------------------------------------------------------------------ lessons and practices
+LESSON_REFLECT_LABEL = N_("To reflect on:")
+LESSON_TODAY_LABEL = N_("For today:")
 LESSON_STEP_HEADER = N_("Step {number} of {total} · {title}")
 MED_MENU_ITEM = NP_("{title} · {n} min", "{title} · {n} min")
 

@@ -38,11 +38,15 @@ class MeditationParts(Protocol):
     def steps(self) -> Sequence[str]: ...
 
 
-def lesson_text(lesson: LessonParts) -> str:
-    """The plain text of a lesson as a user reads it; handlers may add a header around it."""
+def lesson_text(
+    lesson: LessonParts, labels: tuple[str, str] = ("To reflect on:", "For today:")
+) -> str:
+    """The plain text of a lesson as a user reads it; handlers may add a header around it.
+    ``labels`` introduce the question and the exercise, in the reader's language."""
+    reflect, today = labels
     return (
         f"{lesson.title}\n\n{lesson.body}\n\n"
-        f"To reflect on: {lesson.reflect}\n\nFor today: {lesson.exercise}"
+        f"{reflect} {lesson.reflect}\n\n{today} {lesson.exercise}"
     )
 
 

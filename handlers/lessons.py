@@ -26,6 +26,10 @@ def header(library: Library, track: Track, t: Tr) -> str:
     return track.title
 
 
+def labels(t: Tr) -> tuple[str, str]:
+    return t(texts.LESSON_REFLECT_LABEL), t(texts.LESSON_TODAY_LABEL)
+
+
 def lesson_buttons(lesson: Lesson, t: Tr) -> list[list[Button]]:
     return [
         [
@@ -43,7 +47,7 @@ async def show_lesson(update: Update, context: Context, lesson: Lesson) -> None:
     assert track is not None
     await reply(
         update,
-        f"{header(library, track, context.t)}\n\n{lesson_text(lesson)}",
+        f"{header(library, track, context.t)}\n\n{lesson_text(lesson, labels(context.t))}",
         lesson_buttons(lesson, context.t),
     )
     user = update.effective_user

@@ -89,7 +89,9 @@ def day_words(t: Tr) -> dict[str, frozenset[int]]:
     widths: tuple[Width, ...] = ("abbreviated", "wide", "short")
     for width in widths:
         for day in range(7):
-            words[t.weekday(day, width).casefold().rstrip(".")] = frozenset({day})
+            name = t.weekday(day, width).casefold().rstrip(".")
+            words[name] = frozenset({day})
+            words.setdefault(name + "s", frozenset({day}))  # "los sábados"
     for filler in t(texts.DAY_FILLERS).split():
         words[filler.casefold()] = frozenset()
     return words
