@@ -281,11 +281,15 @@ async def _post_init(app: AnyApplication) -> None:
     services: Services = app.bot_data["services"]
     settings = services.settings
     await _open_storage(services)
-    if app.job_queue is not None and services.storage is not None:
-        # The durable inbox holds each update's text, sealed, until it is handled; its old
-        # pages then linger in the WAL until a checkpoint. Folding the WAL every minute keeps
-        # what people typed off the disk within about a minute (docs/privacy.md).
-        app.job_queue.run_repeating(_fold_wal, interval=60, first=60, name="fold-wal")
+    if app.job_queue is not None:
+        if services.storage is not None:
+            _fold_wal_every_minute(app)
+        else:
+            # Started before the database was there (a replica before PostgreSQL, a disk not
+            # yet mounted): keep trying, and come back to full service by itself.
+            app.job_queue.run_repeating(
+                retry_storage, interval=STORAGE_RETRY_SECONDS, name="storage-retry"
+            )
     address = listen_address(settings)
     if address is not None:
         listener = Listener(app, services, settings)
@@ -310,7 +314,34 @@ async def _post_init(app: AnyApplication) -> None:
     gc.freeze()
 
 
-async def _open_storage(services: Services) -> None:
+STORAGE_RETRY_SECONDS = 30
+
+
+def _fold_wal_every_minute(app: AnyApplication) -> None:
+    # The durable inbox holds each update's text, sealed, until it is handled; its old pages
+    # then linger in the WAL until a checkpoint. Folding the WAL every minute keeps what people
+    # typed off the disk within about a minute (docs/privacy.md).
+    if app.job_queue is not None:
+        app.job_queue.run_repeating(_fold_wal, interval=60, first=60, name="fold-wal")
+
+
+async def retry_storage(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Open the database that was unavailable at start-up; once it opens, stop retrying and
+    pick up what it holds (updates received before a restart)."""
+    app = context.application
+    services: Services = app.bot_data["services"]
+    if services.storage is None:
+        await _open_storage(services, quiet=True)
+    if services.storage is None:
+        return
+    log.warning("database available again: back to full service")
+    if context.job is not None:
+        context.job.schedule_removal()
+    _fold_wal_every_minute(app)
+    await _replay_inbox(app)
+
+
+async def _open_storage(services: Services, *, quiet: bool = False) -> None:
     """Open the database the settings name; on failure, serve in degraded mode."""
     settings = services.settings
     try:
@@ -330,11 +361,15 @@ async def _open_storage(services: Services) -> None:
         # Keep serving: crisis help never depends on a working database.
         # One clear line (the reason names the file, never a person's data); the file is left
         # untouched for the operator (docs/operations.md: a corrupt database).
+        if quiet:
+            log.debug("database still unavailable (%s)", type(exc).__name__)
+            return
         log.error(
             "database unavailable at start-up (%s: %s); serving in degraded mode: /sos and /help "
-            "answer, everything else says the bot can't reach its memory",
+            "answer, everything else says the bot can't reach its memory; retrying every %ds",
             type(exc).__name__,
             exc,
+            STORAGE_RETRY_SECONDS,
         )
 
 

@@ -90,3 +90,34 @@ async def test_a_deleted_data_directory_is_noticed_and_nothing_is_confirmed(
     assert len(loud) == 1 and "deleted or replaced" in loud[0].getMessage()
     sos = text_of(await bot.say(152, "/sos"))
     assert "988" in sos or "112" in sos
+
+
+async def test_a_database_missing_at_start_up_is_retried_until_it_is_there(
+    emulator: BotAPIEmulator, clock: FakeClock, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A replica started before its disk (or database) was ready comes back by itself."""
+    from types import SimpleNamespace
+
+    from bot.wiring.app import retry_storage
+
+    blocker = tmp_path / "data"
+    blocker.write_text("not a directory yet")  # so data/trustbot.sqlite3 cannot be opened
+    caplog.set_level(logging.INFO)
+    bot = await start_bot(emulator, clock, blocker / "trustbot.sqlite3")
+    try:
+        assert bot.services.storage is None
+        jobs = [j.name for j in bot.app.job_queue.jobs()] if bot.app.job_queue else []
+        assert "storage-retry" in jobs
+        assert "can't reach my memory" in text_of(await bot.say(71, "/start"))
+        tick = SimpleNamespace(application=bot.app, job=None)
+        await retry_storage(tick)  # still missing: quietly stays degraded
+        assert bot.services.storage is None
+        blocker.unlink()
+        blocker.mkdir()
+        await retry_storage(tick)
+        assert bot.services.storage is not None
+        assert "or older" in text_of(await bot.say(71, "/start"))
+    finally:
+        await stop_bot(bot)
+    assert len(_lines(caplog, "database unavailable at start-up")) == 1
+    assert len(_lines(caplog, "database available again")) == 1
