@@ -10,6 +10,7 @@ import asyncio
 import io
 from collections.abc import Sequence
 from datetime import date, timedelta
+from typing import Any
 
 from bot import texts
 from bot.i18n import DEFAULT, Tr, tr
@@ -24,36 +25,16 @@ LINE = "#3b7a8c"
 FILL = "#cfe6ec"
 
 
-def render_mood_chart(
-    points: Sequence[tuple[date, int]],
-    *,
-    end: date,
-    days: int = 30,
-    title: str | None = None,
-    t: Tr | None = None,
-) -> bytes:
-    """A PNG of daily moods over the last `days` days (the day's average when several)."""
-    t = t or tr(DEFAULT)
+def draw_moods(ax: Any, points: Sequence[tuple[date, int]], *, end: date, days: int, t: Tr) -> None:
+    """Daily moods (the day's average when several) over the last `days` days, on `ax`."""
     start = end - timedelta(days=days - 1)
     by_day: dict[date, list[int]] = {}
     for day, mood in points:
         if start <= day <= end:
             by_day.setdefault(day, []).append(mood)
-    # matplotlib is imported here, in the worker thread, on the first chart: importing it at
-    # start-up cost ~40 MB before a single update (bench/updates.py).
-    import matplotlib
-
-    matplotlib.use("Agg")
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-
     days_sorted = sorted(by_day)
     xs = [_x(d) for d in days_sorted]
     ys = [sum(by_day[d]) / len(by_day[d]) for d in days_sorted]
-
-    fig = Figure(figsize=(6.4, 4.0), dpi=150)
-    FigureCanvasAgg(fig)
-    ax = fig.add_subplot(1, 1, 1)
     if xs:
         ax.fill_between(xs, ys, 0.8, color=FILL, alpha=0.6, linewidth=0)
         ax.plot(xs, ys, color=LINE, linewidth=2.2, marker="o", markersize=5)
@@ -78,6 +59,30 @@ def render_mood_chart(
     ax.grid(axis="y", color="#e5e5e5")
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
+
+
+def render_mood_chart(
+    points: Sequence[tuple[date, int]],
+    *,
+    end: date,
+    days: int = 30,
+    title: str | None = None,
+    t: Tr | None = None,
+) -> bytes:
+    """A PNG of daily moods over the last `days` days (the day's average when several)."""
+    t = t or tr(DEFAULT)
+    # matplotlib is imported here, in the worker thread, on the first chart: importing it at
+    # start-up cost ~40 MB before a single update (bench/updates.py).
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(6.4, 4.0), dpi=150)
+    FigureCanvasAgg(fig)
+    ax = fig.add_subplot(1, 1, 1)
+    draw_moods(ax, points, end=end, days=days, t=t)
     ax.set_title(title or t(texts.CHART_TITLE, days=days), fontsize=13, loc="left")
     fig.tight_layout()
     out = io.BytesIO()

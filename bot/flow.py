@@ -24,7 +24,10 @@ from bot.triage import Level
 
 FORGET_AFTER = timedelta(days=30)
 MEMORY_ONLY = frozenset(
-    {"plan_answers", "recent_moods", "presses", "awaiting_known", "country", "lang"}
+    {
+        *("plan_answers", "recent_moods", "presses", "awaiting_known", "country", "lang"),
+        *("practice_answers", "own_values"),
+    }
 )
 Extra = dict[str, str | int]
 
@@ -57,9 +60,15 @@ class Flow:
     # The language chosen with /language, for this session (kept in the database only with a
     # consent that keeps settings: users.language).
     lang: str | None = None
+    # A practice under way: the values ticked so far and the self-check's tapped answers (ids
+    # and numbers, never typed words).
+    values_picked: list[str] = field(default_factory=list)
+    selfcheck: dict[str, int] = field(default_factory=dict)
     # Memory only (never stored): free text, unconsented moods, and a copy of the stored
     # country that lets /sos show local lines while the database is down.
     plan_answers: list[str] = field(default_factory=list)
+    practice_answers: list[str] = field(default_factory=list)
+    own_values: list[str] = field(default_factory=list)
     recent_moods: tuple[int, ...] = ()
     presses: dict[tuple[int | None, str], float] = field(default_factory=dict)
 

@@ -130,6 +130,10 @@ class Tr:
     def number(self, value: int) -> str:
         return str(format_decimal(value, locale=self.locale))
 
+    def decimal(self, value: float) -> str:
+        """One decimal place, with the language's decimal mark ("3.5", "3,5")."""
+        return str(format_decimal(round(value, 1), format="0.0", locale=self.locale))
+
     def time(self, value: Time) -> str:
         return str(format_time(value, "short", locale=self.locale))
 

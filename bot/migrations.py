@@ -141,6 +141,19 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE users ADD COLUMN language TEXT;
     """,
+    # 11: the guided practices' small facts (bot/storage/practices.py; never typed text), and
+    # whether the check-in may recall a finished lesson's idea.
+    """
+    CREATE TABLE practice_log (
+        id      INTEGER PRIMARY KEY,
+        user_id INTEGER NOT NULL REFERENCES users(user_id) ON DELETE CASCADE,
+        at      INTEGER NOT NULL,
+        kind    TEXT    NOT NULL,
+        value   TEXT    NOT NULL
+    );
+    CREATE INDEX practice_log_user ON practice_log(user_id, kind, at);
+    ALTER TABLE users ADD COLUMN recall_off INTEGER NOT NULL DEFAULT 0;
+    """,
 )
 
 LATEST = len(MIGRATIONS)

@@ -151,9 +151,38 @@ def languages(root: Path = ROOT) -> list[str]:
     return sorted(p.name for p in base.iterdir() if (p / "LC_MESSAGES").is_dir())
 
 
+# A message is read on a phone in one go: the welcome is the longest, at about 120 words.
+MAX_WORDS = 130
+
+
+def check_english(root: Path = ROOT) -> list[str]:
+    """The English source holds to the content rules too: no banned phrasing (promises,
+    lectures, labels, risk words outside the safety texts) and no message too long to read
+    in one go."""
+    from content.models import BANNED_PHRASES
+
+    path = root / "content" / "locales" / "trustbot.pot"
+    if not path.is_file():
+        return []
+    problems = []
+    for message in _read(path):
+        for text in [message.id] if isinstance(message.id, str) else list(message.id or ()):
+            if not text:
+                continue
+            for pattern, reason in BANNED_PHRASES:
+                found = pattern.search(text)
+                if found:
+                    problems.append(f'bot/: {text[:50]!r}: "{found.group(0)}" {reason}')
+            if len(text.split()) > MAX_WORDS:
+                problems.append(
+                    f"bot/: {text[:50]!r} has {len(text.split())} words (max {MAX_WORDS})"
+                )
+    return problems
+
+
 def check_catalogues(root: Path = ROOT) -> list[str]:
     """Every problem in the template and the catalogues (empty: all is well)."""
-    problems = check_template(root)
+    problems = check_template(root) + check_english(root)
     for lang in languages(root):
         problems += check_language(lang, root)
     return problems

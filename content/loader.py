@@ -62,6 +62,7 @@ class Lesson:
     body: str
     reflect: str
     exercise: str
+    key: str = ""  # the idea in one sentence (recalled by the check-in)
 
 
 @dataclass(frozen=True, slots=True)
@@ -243,7 +244,15 @@ def _validate(
 
 def _track(track: TrackFile) -> Track:
     lessons = tuple(
-        Lesson(lesson.id, track.id, lesson.title, lesson.body, lesson.reflect, lesson.exercise)
+        Lesson(
+            lesson.id,
+            track.id,
+            lesson.title,
+            lesson.body,
+            lesson.reflect,
+            lesson.exercise,
+            lesson.key,
+        )
         for lesson in track.lessons
     )
     return Track(track.id, track.order, track.kind, track.title, track.summary, lessons)

@@ -359,11 +359,16 @@ class _Entry(BaseModel):
         return entry
 
 
+KEY_MAX = 140
+
+
 class LessonItem(_Entry):
     """One lesson in a track file: a short read, a question to reflect on, a small exercise."""
 
     id: Annotated[Text, checks(_lesson_id_in_track, _fits_callback_data("lesson id"))]
     title: Annotated[Text, checks(_max_chars(LESSON_TITLE_MAX), _phrasing)]
+    # The lesson's idea in one sentence: the daily check-in recalls it 1, 3 and 7 days later.
+    key: Annotated[Text, checks(_max_chars(KEY_MAX), _phrasing)]
     body: Annotated[Text, checks(_max_words(BODY_MAX_WORDS), _phrasing)]
     reflect: Annotated[Text, checks(_question, _phrasing)]
     exercise: Annotated[Text, checks(_phrasing)]

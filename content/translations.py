@@ -59,7 +59,7 @@ def _compare(lang: str, english: Library, other: Library) -> list[str]:
             theirs_lesson = other.lesson(lesson.id)
             if theirs_lesson is None:
                 continue
-            for field in ("title", "body", "reflect", "exercise"):
+            for field in ("title", "key", "body", "reflect", "exercise"):
                 if _placeholders(getattr(lesson, field)) != _placeholders(
                     getattr(theirs_lesson, field)
                 ):

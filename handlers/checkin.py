@@ -8,9 +8,12 @@ from __future__ import annotations
 from telegram import Update
 from telegram.error import BadRequest
 
+from bot import practice_texts as P
 from bot import texts
 from bot.callbacks import Callback
 from bot.i18n import Tr
+from content.safety_texts import text as said_in
+from handlers import facevalue
 from handlers.common import (
     Button,
     Context,
@@ -22,6 +25,7 @@ from handlers.common import (
 from handlers.help import count
 from handlers.registry import Action, Feature, TextStep
 from handlers.safety import maybe_mood_concern
+from handlers.values import chosen_values
 
 # A mood keyboard may come from /checkin ("c") or from a scheduled prompt ("p").
 SOURCES = ("c", "p")
@@ -80,20 +84,49 @@ async def on_mood(update: Update, context: Context, cb: Callback) -> None:
         except BadRequest:
             pass  # already edited (a race with a second device): nothing to fix
     await count(context, "checkin")
-    await reply(update, "\n".join(parts))
+    await after_mood(update, context, mood, moods, parts)
+
+
+async def after_mood(
+    update: Update, context: Context, mood: int, moods: tuple[int, ...], parts: list[str]
+) -> None:
+    """The thanks, a practice after a low mood or the person's values after a good one, the
+    face-value question while that week runs, then "What's on your mind?"."""
+    t = context.t
+    rows: list[list[Button]] | None = None
+    if mood <= 2:
+        # Step 8 after a low mood: something small for right now.
+        parts.append("\n" + t(P.LOW_MOOD_PRACTICE))
+        rows = [[button(said_in(context.lang, "button_ground"), "ground", "start")]]
+    elif mood >= 4:
+        names = await chosen_values(context)
+        if names:
+            parts.append("\n" + t(P.VALUES_REMINDER, values=", ".join(names)))
+    await reply(update, "\n".join(parts), rows)
     if await maybe_mood_concern(update, context, moods):
         return
+    face = await facevalue.question(context)
+    if face is not None:
+        await reply(update, face[0], face[1])
     context.flow.wait_for("note")
     await reply(
         update,
-        context.t(texts.NOTE_QUESTION),
-        [[button(context.t(texts.NOTE_SKIP), "note", "skip")]],
+        t(texts.NOTE_QUESTION),
+        [
+            [button(t(texts.NOTE_SKIP), "note", "skip")],
+            # Step 1 in the check-in: what set off my guard today?
+            [button(t(P.GUARD_BUTTON), "note", "guard")],
+        ],
     )
 
 
 async def on_note_skip(update: Update, context: Context, cb: Callback) -> None:
     if context.flow.awaiting != "note":
         return  # a second tap, or the note was already written
+    if cb.arg(0) == "guard":
+        context.flow.wait_for("note", guard=1)
+        await reply(update, context.t(P.GUARD_ASK))
+        return
     context.flow.wait_for(None)
     await reply(update, context.t(texts.NOTE_SKIPPED))
 
@@ -101,11 +134,15 @@ async def on_note_skip(update: Update, context: Context, cb: Callback) -> None:
 async def on_note_text(update: Update, context: Context, text: str) -> str:
     """Keep the note if the journal is on. Returns the reply to send."""
     svc = services(context)
+    guard = bool(context.flow.extra.get("guard"))
     context.flow.wait_for(None)
     stored = context.person
+    kind = "guard" if guard else "checkin"
     if stored is not None and stored.consent_journal:
-        await svc.db().add_journal(stored.user_id, "checkin", text, svc.now_s())
-        return context.t(texts.NOTE_SAVED)
+        await svc.db().add_journal(stored.user_id, kind, text, svc.now_s())
+        return context.t(P.GUARD_THANKS) if guard else context.t(texts.NOTE_SAVED)
+    if guard:
+        return context.t(P.GUARD_THANKS)
     return context.t(texts.NOTE_NOT_SAVED)
 
 
@@ -113,7 +150,7 @@ FEATURE = Feature(
     commands={"checkin": checkin_command},
     buttons={
         "mood": Action(on_mood, 1, 2),  # 1..5 [, source: c = /checkin, p = a prompt]
-        "note": Action(on_note_skip),  # skip
+        "note": Action(on_note_skip),  # skip | guard
     },
     text_steps={"note": TextStep(on_note_text, also_when_worried=True)},
 )

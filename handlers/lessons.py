@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from telegram import Update
 
+from bot import practice_texts as P
 from bot import texts
 from bot.callbacks import Callback
 from bot.i18n import Tr
+from bot.practices import TRACK_PRACTICE
 from bot.storage import StorageUnavailable
 from content.loader import Lesson, Library, Track, lesson_text
 from handlers.common import Button, Context, button, reply, services
 from handlers.registry import Action, Feature, TextStep
+from handlers.selfcheck import suggested_track
 
 
 def header(library: Library, track: Track, t: Tr) -> str:
@@ -31,13 +34,19 @@ def labels(t: Tr) -> tuple[str, str]:
 
 
 def lesson_buttons(lesson: Lesson, t: Tr) -> list[list[Button]]:
-    return [
+    rows = [
         [
             button(t(texts.LESSON_BUTTON_NEXT), "lesson", "next", lesson.id),
             button(t(texts.LESSON_BUTTON_REFLECT), "lesson", "reflect", lesson.id),
         ],
-        [button(t(texts.LESSON_BUTTON_PICK), "lesson", "pick")],
     ]
+    practice = TRACK_PRACTICE.get(lesson.track_id)
+    if practice is not None:
+        # Each step's lessons lead to its practice.
+        command, title = practice
+        rows.append([button(t(P.PRACTICE_BUTTON, title=t(title)), "lesson", "do", command)])
+    rows.append([button(t(texts.LESSON_BUTTON_PICK), "lesson", "pick")])
+    return rows
 
 
 async def show_lesson(update: Update, context: Context, lesson: Lesson) -> None:
@@ -69,7 +78,13 @@ async def lesson_command(update: Update, context: Context) -> None:
         await pick_step(update, context)
         return
     done = await svc.db().lessons_done(stored.user_id)
-    nxt = context.library.next_lesson(done)
+    nxt = None
+    suggested = await suggested_track(context)
+    track = context.library.track(suggested) if suggested else None
+    if track is not None:
+        # The self-check suggested where to begin: that step first, then the usual path.
+        nxt = next((lesson for lesson in track.lessons if lesson.id not in done), None)
+    nxt = nxt or context.library.next_lesson(done)
     if nxt is None:
         await reply(update, context.t(texts.LESSON_PATH_DONE))
         await pick_step(update, context)
@@ -79,6 +94,7 @@ async def lesson_command(update: Update, context: Context) -> None:
 
 async def pick_step(update: Update, context: Context) -> None:
     rows = [[button(track.title, "step", track.id)] for track in context.library.steps()]
+    rows.append([button(context.t(P.SELF_START), "lesson", "do", "selfcheck")])
     await reply(update, context.t(texts.LESSON_PICK), rows)
 
 
@@ -94,6 +110,9 @@ async def on_lesson(update: Update, context: Context, cb: Callback) -> None:
     action = cb.arg(0)
     if action == "pick":
         await pick_step(update, context)
+        return
+    if action == "do":
+        await open_practice(update, context, cb.arg(1))
         return
     lesson = context.library.lesson(cb.arg(1))
     if lesson is None:
@@ -113,6 +132,21 @@ async def on_lesson(update: Update, context: Context, cb: Callback) -> None:
         await reply(update, context.t(texts.STALE_BUTTON))
 
 
+PRACTICE_COMMANDS = {command for command, _ in TRACK_PRACTICE.values()}
+
+
+async def open_practice(update: Update, context: Context, command: str) -> None:
+    """A step's practice, opened from one of its lessons (or the self-check from the menu)."""
+    from handlers.registry import features
+
+    handler = features().commands.get(command) if command in PRACTICE_COMMANDS else None
+    if handler is None:
+        await reply(update, context.t(texts.STALE_BUTTON))
+        return
+    context.flow.wait_for(None)
+    await handler(update, context)
+
+
 async def on_reflection_text(update: Update, context: Context, text: str) -> str:
     """Keep a reflection if the journal is on. Returns the reply to send."""
     svc = services(context)
@@ -128,7 +162,7 @@ async def on_reflection_text(update: Update, context: Context, text: str) -> str
 FEATURE = Feature(
     commands={"lesson": lesson_command},
     buttons={
-        # next | reflect | pick | open <lesson id> | done <lesson id>
+        # next | reflect | pick | open <lesson id> | done <lesson id> | do <practice command>
         "lesson": Action(on_lesson, 1, 2),
         "step": Action(on_step),  # track id
     },

@@ -11,6 +11,7 @@ from datetime import time
 
 from telegram import Update
 
+from bot import practice_texts as P
 from bot import safety, texts
 from bot.callbacks import Callback
 from bot.i18n import Tr
@@ -344,7 +345,11 @@ async def finish(update: Update, context: Context) -> None:
     if user is None or user.onboarding == "done":
         return
     await svc.db().update_user(user_id, onboarding="done")
-    await reply(update, context.t(texts.ONBOARDED))
+    await reply(
+        update,
+        context.t(texts.ONBOARDED),
+        [[button(context.t(P.SELF_START), "lesson", "do", "selfcheck")]],
+    )
 
 
 FEATURE = Feature(

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+import json
+from datetime import UTC, date, datetime, timedelta
 
 from telegram import InputFile, Update
 
+from bot import practice_texts as P
 from bot import texts
 from bot.charts import mood_chart_png
 from bot.progress import lessons_per_step, progress_bar, streak
 from handlers.common import Context, local_now, reply, services
 from handlers.registry import Feature
+from handlers.selfcheck import compare
+from handlers.values import chosen_values
 
 
 async def progress_command(update: Update, context: Context) -> None:
@@ -40,6 +44,7 @@ async def progress_command(update: Update, context: Context) -> None:
     if run.days:
         lines.append(t.n(texts.PROGRESS_STREAK, run.days))
     lines.append(t(texts.PROGRESS_LAST_30, count=t.number(run.checkins_last_30)))
+    lines += await practice_lines(context, user.user_id)
     await reply(update, "\n".join(lines))
     since = int((svc.now() - timedelta(days=31)).timestamp())
     points = [
@@ -47,6 +52,26 @@ async def progress_command(update: Update, context: Context) -> None:
     ]
     png = await mood_chart_png(points, end=today, t=t)
     await chat.send_photo(InputFile(png, filename="mood.png"), caption=t(texts.CHART_CAPTION))
+
+
+async def practice_lines(context: Context, user_id: int) -> list[str]:
+    """The values chosen, and the self-check's first and latest answers side by side."""
+    t = context.t
+    db = services(context).db()
+    out: list[str] = []
+    names = await chosen_values(context)
+    if names:
+        out += ["", t(P.SUMMARY_VALUES, values=", ".join(names))]
+    checks = await db.practice_log(user_id, "selfcheck")
+    if checks:
+        (first_at, _, first), (latest_at, _, latest) = checks[0], checks[-1]
+
+        def day(at: int) -> str:
+            return t.date(datetime.fromtimestamp(at, UTC).date())
+
+        out += ["", t(P.SELF_COMPARE, first=day(first_at), latest=day(latest_at))]
+        out += compare(json.loads(first)["answers"], json.loads(latest)["answers"], t)
+    return out
 
 
 async def stats_command(update: Update, context: Context) -> None:

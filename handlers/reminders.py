@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from telegram import InlineKeyboardMarkup, Update
 
 from bot import texts
@@ -32,8 +34,12 @@ class _PromptViews:
     """The scheduler's PromptViews: the same mood buttons as /checkin, plus a snooze, in the
     person's language (`tr(lang)`)."""
 
-    def checkin(self, slow_notice: bool, t: Tr) -> tuple[str, InlineKeyboardMarkup]:
+    def checkin(
+        self, slow_notice: bool, t: Tr, lines: Sequence[str] = ()
+    ) -> tuple[str, InlineKeyboardMarkup]:
         text = t(texts.CHECKIN_PROMPT) + ("\n\n" + t(texts.SLOW_NOTICE) if slow_notice else "")
+        if lines:
+            text += "\n\n" + "\n".join(lines)
         rows = [*mood_rows(t, "p"), [button(t(texts.REMIND_LATER), "snooze", "checkin")]]
         return text, keyboard(rows)
 

@@ -6,6 +6,7 @@ from datetime import time
 
 from telegram import Update
 
+from bot import practice_texts as P
 from bot import texts
 from bot.callbacks import Callback
 from bot.i18n import Tr, Width
@@ -115,6 +116,7 @@ async def settings_command(update: Update, context: Context) -> None:
         [b("days"), b("med")],
         [b("weekly"), b("country")],
         [b("consent"), button(t(texts.SETTINGS_LANGUAGE), "set", "language")],
+        [button(t(P.RECALL_SETTING), "set", "recall")],
     ]
     country_name = t.country(country.code, country.name) if country else None
     await reply(
@@ -140,6 +142,10 @@ async def on_set(update: Update, context: Context, cb: Callback) -> None:
         await onboarding.ask_country(update, context)
     elif choice == "language":
         await language_command(update, context)
+    elif choice == "recall":
+        # The check-in's one-line reminder of a finished lesson: on unless switched off.
+        await services(context).db().update_user(user.user_id, recall_off=int(not user.recall_off))
+        await reply(update, context.t(P.RECALL_ON if user.recall_off else P.RECALL_OFF))
     elif choice == "consent":
         await reply(
             update, context.t(texts.CONSENT_INTRO), onboarding.consent_rows(user, context.t)

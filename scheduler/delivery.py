@@ -20,6 +20,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from functools import partial
@@ -28,10 +29,11 @@ from typing import TYPE_CHECKING, Any, Protocol
 from telegram import InlineKeyboardMarkup, InputFile
 from telegram.error import BadRequest, Forbidden, TelegramError
 
-from bot import metrics, texts
+from bot import metrics, practice_texts, texts
 from bot.charts import mood_chart_png
 from bot.flow import FORGET_AFTER
 from bot.i18n import DEFAULT, Tr, tr
+from bot.practices import one_line, recall_lesson
 from bot.progress import week_sentence
 from bot.storage import DeliveryOutcome, DueSchedule, StorageUnavailable, WeeklyDue
 from content.loader import Meditation
@@ -63,7 +65,9 @@ class PromptViews(Protocol):
     provide this (handlers/reminders.py), so the callback protocol has one owner and the
     scheduler knows nothing of it."""
 
-    def checkin(self, slow_notice: bool, t: Tr) -> tuple[str, InlineKeyboardMarkup]: ...
+    def checkin(
+        self, slow_notice: bool, t: Tr, lines: Sequence[str] = ()
+    ) -> tuple[str, InlineKeyboardMarkup]: ...
 
     def meditation(self, meditation: Meditation, t: Tr) -> tuple[str, InlineKeyboardMarkup]: ...
 
@@ -313,7 +317,8 @@ class Delivery:
     async def _send_prompt(self, due: DueSchedule, decision: Decision) -> Any:
         t = tr(due.language or DEFAULT)
         if due.kind == "checkin":
-            text, markup = self.views.checkin(decision.slow_notice, t)
+            lines = await self._checkin_lines(due, t) if due.progress else []
+            text, markup = self.views.checkin(decision.slow_notice, t, lines)
         else:
             library = self.services.library_in(t.lang)
             day = local_date(datetime.fromtimestamp(due.due_at, UTC), due.tz).toordinal()
@@ -325,6 +330,35 @@ class Delivery:
         return await self.bot.send_message(
             due.chat_id, text, reply_markup=markup, allow_paid_broadcast=paid
         )
+
+    async def _checkin_lines(self, due: DueSchedule, t: Tr) -> list[str]:
+        """With progress consent: "how did it go?" the day after a hard moment (/triggered),
+        and one line recalling a lesson finished 1, 3 or 7 days ago (unless switched off).
+        A failure here costs the extra lines, never the prompt."""
+        storage = self.services.db()
+        today = local_date(datetime.fromtimestamp(due.due_at, UTC), due.tz)
+        lines: list[str] = []
+        try:
+            since = due.due_at - 3 * 86400
+            yesterday = date.fromordinal(today.toordinal() - 1).isoformat()
+            hard = await storage.practice_log(due.user_id, "triggered", since)
+            if any(value == yesterday for _, _, value in hard):
+                lines.append(t(practice_texts.TRIGGERED_FOLLOWUP))
+            if not due.recall_off:
+                done = {
+                    lesson: local_date(datetime.fromtimestamp(at, UTC), due.tz)
+                    for lesson, at in (await storage.lessons_done(due.user_id)).items()
+                    if at >= due.due_at - 8 * 86400
+                }
+                found = recall_lesson(done, today)
+                lesson = self.services.library_in(t.lang).lesson(found) if found else None
+                if lesson is not None and lesson.key:
+                    lines.append(t(practice_texts.RECALL, idea=one_line(lesson.key)))
+        except StorageUnavailable:
+            raise
+        except Exception as exc:
+            log.warning("check-in extras failed: %s", type(exc).__name__)
+        return lines
 
     async def _weekly(self, report: TickReport) -> None:
         storage = self.services.db()

@@ -41,6 +41,7 @@ def _lesson_data(track_id: str, n: int) -> dict[str, Any]:
     return {
         "id": f"{track_id}-{n}",
         "title": f"Lesson {n}",
+        "key": "One small idea to remember.",
         "body": "A short body with a few plain words.\n",
         "reflect": "What did you notice?",
         "exercise": "Try one small thing today.",
@@ -175,6 +176,7 @@ def test_valid_fixture_loads_into_sorted_frozen_dataclasses(tmp_path: Path) -> N
         body="A short body with a few plain words.",
         reflect="What did you notice?",
         exercise="Try one small thing today.",
+        key="One small idea to remember.",
     )
     assert len(library.meditations) == 6
     with pytest.raises(AttributeError):

@@ -23,7 +23,7 @@ def test_every_problem_of_a_lesson_is_reported_in_one_run(tmp_path: Path) -> Non
     where = "lessons/awareness.yaml: awareness-1: "
     risk = "is a risk word; those belong in the safety flow, not in lessons"
     assert _problems_after(tmp_path, break_lesson) == [
-        where + "unknown key(s) reflection; expected id, title, body, reflect, exercise",
+        where + "unknown key(s) reflection; expected id, title, key, body, reflect, exercise",
         where + "'title' has 62 characters (max 60)",
         where + f'title: "kill" {risk}',
         where + "body has 185 words (max 180)",

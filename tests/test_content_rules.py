@@ -304,7 +304,7 @@ BROKEN_CASES: list[tuple[str, Callable[[Tree], None], str, str]] = [
         "lesson not a mapping",
         _lesson_not_a_mapping,
         "lessons/awareness.yaml: lesson #1",
-        "expected a mapping with id, title, body, reflect, exercise",
+        "expected a mapping with id, title, key, body, reflect, exercise",
     ),
     (
         "lesson id not text",

@@ -11,7 +11,7 @@ from babel.messages.pofile import read_po, write_po
 
 from bot import texts
 from bot.i18n import LANGUAGES, Tr, supported, tr
-from content.catalogues import ROOT, check_catalogues, check_language, check_template
+from content.catalogues import ROOT, check_catalogues, check_english, check_language, check_template
 from handlers.settings import day_words, describe_days
 from scheduler.timecalc import ALL_DAYS, WEEKDAYS, parse_days
 
@@ -113,3 +113,17 @@ def test_content_check_notices_code_the_template_has_not_caught_up_with(tmp_path
     problems = check_template(root)
     assert len(problems) == 1 and "A brand new sentence." in problems[0]
     assert "pybabel extract" in problems[0]
+
+
+def test_content_check_holds_the_english_source_to_the_content_rules(tmp_path: Path) -> None:
+    root = _copy(tmp_path)
+    pot = root / "content" / "locales" / "trustbot.pot"
+
+    def preach(catalog: Catalog) -> None:
+        catalog.add("Don't worry, everything will be fine. You should just relax.")
+        catalog.add(" ".join(["word"] * 140))
+
+    _edit(pot, preach)
+    problems = "\n".join(check_english(root))
+    assert "promises an outcome" in problems and "lectures the reader" in problems
+    assert "has 140 words" in problems

@@ -28,8 +28,12 @@ def test_crisis_commands_are_the_always_group() -> None:
 
 def test_text_steps_cover_every_question_that_waits_for_text() -> None:
     steps = features().text_steps
-    assert set(steps) == {"note", "reflect", "plan", "time", "tz", "country", "days", "medtime"}
-    assert {s for s, step in steps.items() if step.also_when_worried} == {"note", "reflect", "plan"}
+    assert set(steps) == {
+        *("note", "reflect", "plan", "time", "tz", "country", "days", "medtime"),
+        *("practice", "value", "ledger_after"),
+    }
+    worried = {s for s, step in steps.items() if step.also_when_worried}
+    assert worried == {"note", "reflect", "plan", "practice"}
 
 
 def test_a_name_declared_twice_is_refused() -> None:

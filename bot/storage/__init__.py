@@ -16,6 +16,7 @@ from typing import Any
 from bot.storage.base import sql_statements
 from bot.storage.inbox import InboxStore
 from bot.storage.people import PeopleStore
+from bot.storage.practices import PracticeStore
 from bot.storage.records import (
     CONSENTS,
     SCHEDULE_KINDS,
@@ -50,7 +51,7 @@ __all__ = [
 ]
 
 
-class Storage(PeopleStore, ScheduleStore, InboxStore):
+class Storage(PeopleStore, ScheduleStore, InboxStore, PracticeStore):
     """The repository. Create with `await Storage.open(path, sealer)`; close with `close()`."""
 
     # ----------------------------------------------------------------- export
@@ -77,6 +78,7 @@ class Storage(PeopleStore, ScheduleStore, InboxStore):
                 "country": user.country,
                 "time_zone": user.tz,
                 "language": user.language,
+                "lesson_reminders": not user.recall_off,
                 "paused": user.paused,
                 "age_confirmed": user.age_ok,
                 "weekly_summary_day": user.weekly_day,
@@ -104,6 +106,10 @@ class Storage(PeopleStore, ScheduleStore, InboxStore):
             "journal": [
                 {"at": iso(e.at), "kind": e.kind, "ref": e.ref, "text": e.text}
                 for e in await self.journal(user_id)
+            ],
+            "practices": [
+                {"at": iso(at), "kind": kind, "value": value}
+                for at, kind, value in await self.practice_log(user_id)
             ],
             "conversation": json.loads(await self.get_flow(user_id) or "{}"),
         }

@@ -51,6 +51,7 @@ class PeopleStore(StoreBase):
             "followup_at",
             "weekly_due_at",
             "language",
+            "recall_off",
         }
         unknown = set(fields) - allowed
         if unknown:
@@ -78,7 +79,7 @@ class PeopleStore(StoreBase):
             if not value:
                 tables = {
                     "reminders": ("schedules", "deliveries"),
-                    "progress": ("checkins", "lessons_done"),
+                    "progress": ("checkins", "lessons_done", "practice_log"),
                     "journal": ("journal",),
                 }[name]
                 for table in tables:
@@ -111,6 +112,7 @@ class PeopleStore(StoreBase):
         async with self._write() as db:
             for table in (
                 "journal",
+                "practice_log",
                 "checkins",
                 "lessons_done",
                 "deliveries",

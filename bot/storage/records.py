@@ -33,6 +33,7 @@ class User:
     followup_at: int | None
     weekly_due_at: int | None
     language: str | None = None
+    recall_off: bool = False
 
     def keeps_settings(self) -> bool:
         """Whether a consent that keeps settings (time zone, language) is on."""
@@ -75,6 +76,8 @@ class DueSchedule:
     next_due_at: int = 0  # the daily due instant (differs from due_at for a snooze)
     answered_on: str | None = None
     language: str | None = None  # the person's chosen language, when kept
+    progress: bool = False  # progress consent (the check-in may recall a lesson)
+    recall_off: bool = False
 
 
 @dataclass(frozen=True)
@@ -115,7 +118,7 @@ class JournalEntry:
 USER_COLUMNS = (
     "user_id, chat_id, created_at, onboarding, consent_reminders, consent_progress, "
     "consent_journal, country, tz, paused, blocked, age_ok, weekly_day, followup_at, "
-    "weekly_due_at, language"
+    "weekly_due_at, language, recall_off"
 )
 SCHEDULE_COLUMNS = (
     "user_id, kind, local_time, days, next_due_at, state, unanswered, slowed, "
@@ -141,6 +144,7 @@ def user_from_row(row: sqlite3.Row | tuple[Any, ...]) -> User:
         followup_at=row[13],
         weekly_due_at=row[14],
         language=row[15],
+        recall_off=bool(row[16]),
     )
 
 

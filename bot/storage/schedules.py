@@ -120,7 +120,8 @@ class ScheduleStore(StoreBase):
             marks = ",".join("?" for _ in user_ids)
             cur = await db.execute(
                 "SELECT user_id, chat_id, COALESCE(tz, 'UTC'), "
-                "(paused <> 0 OR blocked <> 0 OR consent_reminders = 0), country, language "
+                "(paused <> 0 OR blocked <> 0 OR consent_reminders = 0), country, language, "
+                "consent_progress, recall_off "
                 f"FROM users WHERE user_id IN ({marks})",
                 user_ids,
             )
@@ -147,6 +148,8 @@ class ScheduleStore(StoreBase):
                     next_due_at=int(r[4]),
                     answered_on=r[9],
                     language=user[5],
+                    progress=bool(user[6]),
+                    recall_off=bool(user[7]),
                 )
             )
         due.sort(key=lambda d: d.due_at)

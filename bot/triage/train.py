@@ -47,7 +47,7 @@ __all__ = [
 
 TRAINING_DIR = Path(__file__).resolve().parents[2] / "content" / "triage" / "training"
 SEED = 20261203
-MIN_DF = 2
+MIN_DF = 3
 C_GRID = (3.0, 10.0, 30.0)
 FOLDS = 5
 # What the model may add to the rules' own errors on the training negatives (cross-validated).

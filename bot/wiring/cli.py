@@ -27,6 +27,11 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("run", help="serve Telegram with long polling (needs TELEGRAM_BOT_TOKEN)")
     demo = sub.add_parser("demo", help="chat with the bot in this terminal (no token needed)")
     demo.add_argument("--user-id", type=int, default=1001)
+    demo.add_argument(
+        "--language",
+        default="en",
+        help="the language the demo person's Telegram reports: en, ru or es (try ru)",
+    )
     content = sub.add_parser("content", help="content tools")
     content_sub = content.add_subparsers(dest="content_command", required=True)
     content_sub.add_parser("check", help="validate every content file")
@@ -85,7 +90,9 @@ def main(argv: list[str] | None = None) -> int:
         return run(settings)
     from bot.wiring.demo import run_demo
 
-    return asyncio.run(run_demo(user_id=getattr(args, "user_id", 1001)))
+    return asyncio.run(
+        run_demo(user_id=getattr(args, "user_id", 1001), language=getattr(args, "language", "en"))
+    )
 
 
 def run(settings: Settings) -> int:

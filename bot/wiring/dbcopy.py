@@ -21,13 +21,14 @@ TABLES = (
     "checkins",
     "lessons_done",
     "journal",
+    "practice_log",
     "schedules",
     "deliveries",
     "flows",
     "counters",
     "inbox",
 )
-_IDENTITY = ("checkins", "journal")  # tables whose id PostgreSQL generates
+_IDENTITY = ("checkins", "journal", "practice_log")  # tables whose id PostgreSQL generates
 
 
 async def _columns(store: Storage, table: str) -> list[str]:

@@ -54,7 +54,11 @@ def keyboard_of(message: SentMessage) -> list[tuple[str, str]]:
 
 
 async def run_demo(
-    *, user_id: int = 1001, inp: TextIO | None = None, out: TextIO | None = None
+    *,
+    user_id: int = 1001,
+    inp: TextIO | None = None,
+    out: TextIO | None = None,
+    language: str = "en",
 ) -> int:
     inp = inp or sys.stdin
     out = out or sys.stdout
@@ -90,7 +94,8 @@ async def run_demo(
                     print(f"(you pressed: {label})", file=out)
                     emulator.press_button(user_id, keyboard_message, data)
                 else:
-                    emulator.send_message(user_id, line)
+                    # As Telegram does, every message carries the person's app language.
+                    emulator.send_message(user_id, line, language_code=language)
                 printed = await _print_replies(emulator, user_id, printed, out)
                 latest = _latest_keyboard(emulator.messages_to(user_id))
                 if latest is not None:

@@ -32,7 +32,7 @@ async def test_lesson_without_progress_offers_the_steps(bot: Harness) -> None:
     replies = await bot.say(22, "/lesson")
     picker = with_buttons(replies)
     labels = [label for label, _ in buttons(picker)]
-    assert len(labels) == 10  # intro, eight steps, getting help
+    assert len(labels) == 11  # intro, eight steps, getting help, and the self-check
     lesson = with_buttons(await bot.press(22, picker, labels[3]))
     assert lesson.text.startswith("Step 3 of 8")
     assert "To reflect on:" in lesson.text and "For today:" in lesson.text
