@@ -95,8 +95,8 @@ def draft(t: Tr, template: str, parts: Mapping[str, str]) -> str:
         words = value.strip().rstrip(".!?…").split()
         # Drop the leading words the template already says ("When", "because", "Could we").
         for size in (2, 1):
-            lead = [w.casefold().strip(",") for w in before[-size:]]
-            if len(words) >= size and [w.casefold().strip(",") for w in words[:size]] == lead:
+            lead = [w.casefold().strip(",¿¡") for w in before[-size:]]
+            if len(words) >= size and [w.casefold().strip(",¿¡") for w in words[:size]] == lead:
                 words = words[size:]
                 break
         text = " ".join(words)

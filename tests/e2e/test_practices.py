@@ -331,7 +331,7 @@ async def test_the_summary_is_a_one_page_pdf_and_a_png(bot: Harness) -> None:
     image = document[0].render(scale=1).to_pil()
     assert abs(image.size[0] - 595) <= 1 and abs(image.size[1] - 842) <= 1
     # Not blank: the chart and the text put ink on the page.
-    assert len(set(image.convert("L").getdata())) > 20
+    assert len(image.convert("L").getcolors(maxcolors=256 * 256) or []) > 20
     text = document[0].get_textpage().get_text_range()
     assert "Not a clinical record" in text and "My last four weeks" in text
     assert "He read my message" in text  # the ticked entry, and only it
@@ -357,3 +357,31 @@ async def test_the_check_in_offers_what_set_off_my_guard(bot: Harness) -> None:
     assert EN(P.GUARD_ASK) in text_of(asked)
     assert EN(P.GUARD_THANKS) in text_of(await bot.say(718, "A friend cancelled last minute."))
     assert [e.kind for e in await bot.services.db().journal(718)] == ["guard"]
+
+
+async def test_the_check_in_recalls_a_finished_lesson_1_3_and_7_days_later(
+    bot: Harness, sender: Bot
+) -> None:
+    from tests.e2e.test_scheduler import DUE, make_delivery
+
+    await onboard(bot, 719, consents=("Reminders", "Progress"))
+    delivery, _ = make_delivery(bot, sender)
+    lesson = bot.services.library.lesson("intro-1")
+    assert lesson is not None and lesson.key
+    recall = EN(P.RECALL, idea=lesson.key)
+    seen = []
+    for day in range(9):
+        bot.clock.set(DUE + timedelta(days=day, seconds=5))
+        assert (await delivery.tick()).sent == 1
+        message = bot.emulator.messages_to(719)[-1]
+        seen.append(recall in message.text)
+        assert message.text.count("💡") <= 1  # never more than one line a day
+        await press(bot, 719, message, "mood", 3, "p")  # answered, so the rhythm stays daily
+        if day == 0:  # today's prompt went first; the first lesson is read after it
+            assert lesson.title in text_of(await bot.say(719, "/lesson"))
+    assert seen == [False, True, False, True, False, False, False, True, False]
+    # Switched off in /settings: no more recalls.
+    settings = with_buttons(await bot.say(719, "/settings"))
+    assert EN(P.RECALL_OFF) in text_of(await press(bot, 719, settings, "set", "recall"))
+    user = await bot.services.db().get_user(719)
+    assert user is not None and user.recall_off
