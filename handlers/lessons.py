@@ -54,11 +54,15 @@ async def show_lesson(update: Update, context: Context, lesson: Lesson) -> None:
     library = context.library
     track = library.track(lesson.track_id)
     assert track is not None
-    await reply(
-        update,
-        f"{header(library, track, context.t)}\n\n{lesson_text(lesson, labels(context.t))}",
-        lesson_buttons(lesson, context.t),
-    )
+    text = f"{header(library, track, context.t)}\n\n{lesson_text(lesson, labels(context.t))}"
+    if track.id in VALUES_LATER:
+        # The steps after step 4 lean on the person's own values, by name.
+        from handlers.values import chosen_values
+
+        names = await chosen_values(context)
+        if names:
+            text += "\n\n" + context.t(P.VALUES_REMINDER, values=", ".join(names))
+    await reply(update, text, lesson_buttons(lesson, context.t))
     user = update.effective_user
     if user is None:
         return
@@ -132,6 +136,7 @@ async def on_lesson(update: Update, context: Context, cb: Callback) -> None:
         await reply(update, context.t(texts.STALE_BUTTON))
 
 
+VALUES_LATER = frozenset({"assertiveness", "triggered", "face_value"})
 PRACTICE_COMMANDS = {command for command, _ in TRACK_PRACTICE.values()}
 
 

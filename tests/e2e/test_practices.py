@@ -164,7 +164,12 @@ async def test_speakup_builds_a_message_without_doubled_words(bot: Harness) -> N
         "When plans change at the last minute, I feel let down. I'd like a message as soon as "
         "plans change, because feeling safe matters to me." in card
     )
-    # A good check-in names the values too.
+    # Later steps' lessons name them,
+    first = with_buttons(await bot.say(707, "/lesson"))  # progress on: the next lesson
+    menu = with_buttons(await press(bot, 707, first, "lesson", "pick"))
+    step = await press(bot, 707, menu, "step", "triggered")
+    assert "You chose Honesty, Feeling safe, Calm" in text_of(step)
+    # and a good check-in names them too.
     mood = with_buttons(await bot.say(707, "/checkin"))
     assert "Honesty" in text_of(await press(bot, 707, mood, "mood", 4, "c"))
 
