@@ -29,9 +29,9 @@ def test_blind_sets_are_whole() -> None:
 def test_english_blind_set_the_learned_layer_closes_most_of_the_gap() -> None:
     items = load_items(DATA / "triage_blind_en.jsonl")
     rules, combined = evaluate(items, rules_triage), evaluate(items, triage)
-    # Third read: crisis 0.53 -> 0.84, safety 0.61 -> 0.92, crisis scored none 41% -> 9%.
-    assert combined.crisis_recall >= 0.83 and combined.safety_recall >= 0.91
-    assert combined.under_triage <= 0.09
+    # Fourth read: crisis 0.53 -> 0.84, safety 0.61 -> 0.93, crisis scored none 41% -> 7%.
+    assert combined.crisis_recall >= 0.83 and combined.safety_recall >= 0.92
+    assert combined.under_triage <= 0.075
     assert combined.crisis_recall - rules.crisis_recall >= 0.2
     # ... without trading calm for it: false alarms within a point of the rules', and
     # over-referral under the issue's 10% bar.
@@ -42,12 +42,21 @@ def test_english_blind_set_the_learned_layer_closes_most_of_the_gap() -> None:
 def test_other_languages_blind_set_safety_recall_more_than_doubles() -> None:
     items = load_items(DATA / "triage_blind_intl.jsonl")
     rules, combined = evaluate(items, rules_triage), evaluate(items, triage)
-    # Third read: safety 0.33 -> 0.90, crisis 0.36 -> 0.71, crisis scored none 63% -> 13%,
+    # Fourth read: safety 0.33 -> 0.93, crisis 0.36 -> 0.74, crisis scored none 63% -> 5%,
     # false alarm 10.2% -> 11.7% (two everyday messages of 128; see docs/safety.md).
-    assert combined.safety_recall >= 0.89 and combined.safety_recall >= 2 * rules.safety_recall
-    assert combined.crisis_recall >= 0.70
-    assert combined.under_triage <= 0.14
+    assert combined.safety_recall >= 0.92 and combined.safety_recall >= 2 * rules.safety_recall
+    assert combined.crisis_recall >= 0.73
+    assert combined.under_triage <= 0.06
     assert combined.false_alarm <= rules.false_alarm + 0.02
+
+
+def test_russian_and_spanish_blind_sets_the_languages_the_whole_bot_speaks() -> None:
+    items = load_items(DATA / "triage_blind_intl.jsonl")
+    for lang, safety, none in (("ru", 0.97, 0.0), ("es", 0.93, 0.04)):
+        combined = evaluate([i for i in items if i["lang"] == lang], triage)
+        # Fourth read: Russian safety 0.98, crisis scored none 0%; Spanish 0.94 and 3.6%.
+        assert combined.safety_recall >= safety, lang
+        assert combined.under_triage <= none, lang
 
 
 def test_a_concern_right_after_a_crisis_answer_is_taken_as_crisis_with_both_layers() -> None:
