@@ -183,6 +183,16 @@ async def reply(
     return await bot.send_message(chat.id, chunks[-1], reply_markup=markup, rate_limit_args=limit)
 
 
+async def consenting(update: Update, context: Context, consent: str, refusal: str) -> User | None:
+    """The stored person when their ``consent`` is on; otherwise ``refusal`` (a catalogue
+    message saying what needs switching on) is the answer, and None."""
+    person = await context.services.user_or_none(context.user_id)
+    if person is None or not person.consent(consent):
+        await reply(update, context.t(refusal))
+        return None
+    return person
+
+
 def local_now(now: datetime, tz: str | None) -> datetime:
     try:
         return now.astimezone(ZoneInfo(tz or "UTC"))

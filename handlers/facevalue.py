@@ -14,7 +14,7 @@ from bot import texts
 from bot.callbacks import Callback
 from bot.practices import FACE_DAYS, face_day
 from bot.storage import StorageUnavailable, User
-from handlers.common import Button, Context, button, local_now, reply, services
+from handlers.common import Button, Context, button, consenting, local_now, reply, services
 from handlers.registry import Action, Feature
 
 
@@ -61,9 +61,8 @@ async def question(context: Context) -> tuple[str, list[list[Button]]] | None:
 async def on_face(update: Update, context: Context, cb: Callback) -> None:
     svc = services(context)
     t = context.t
-    person = await svc.user_or_none(context.user_id)
-    if person is None or not person.consent_progress:
-        await reply(update, t(P.FACE_NEEDS_PROGRESS))
+    person = await consenting(update, context, "progress", P.FACE_NEEDS_PROGRESS)
+    if person is None:
         return
     action = cb.arg(0)
     if action == "start":

@@ -21,7 +21,16 @@ from bot.i18n import Tr
 from bot.practices import TRACK_PRACTICE, TYPED
 from bot.storage import JournalEntry
 from bot.summary import SummaryData, summary_files
-from handlers.common import Button, Context, button, keyboard, local_now, reply, services
+from handlers.common import (
+    Button,
+    Context,
+    button,
+    consenting,
+    keyboard,
+    local_now,
+    reply,
+    services,
+)
 from handlers.registry import Action, Feature, TextStep
 
 PAGE = 8
@@ -47,9 +56,8 @@ async def journal_command(update: Update, context: Context) -> None:
 async def show_page(update: Update, context: Context, page: int) -> None:
     svc = services(context)
     t = context.t
-    person = await svc.user_or_none(context.user_id)
-    if person is None or not person.consent_journal:
-        await reply(update, t(P.JOURNAL_OFF))
+    person = await consenting(update, context, "journal", P.JOURNAL_OFF)
+    if person is None:
         return
     entries = listed(await svc.db().journal(person.user_id))
     if not entries:
@@ -93,9 +101,8 @@ async def on_ledger_after(update: Update, context: Context, text: str) -> None:
     svc = services(context)
     entry_id = str(context.flow.extra.get("entry", ""))
     context.flow.wait_for(None)
-    person = context.person
-    if person is None or not person.consent_journal:
-        await reply(update, context.t(P.JOURNAL_OFF))
+    person = await consenting(update, context, "journal", P.JOURNAL_OFF)
+    if person is None:
         return
     await svc.db().add_journal(person.user_id, "ledger_after", text, svc.now_s(), ref=entry_id)
     await reply(update, context.t(P.LEDGER_LATER_SAVED))
@@ -103,11 +110,8 @@ async def on_ledger_after(update: Update, context: Context, text: str) -> None:
 
 # ------------------------------------------------------------------ /summary
 async def summary_command(update: Update, context: Context) -> None:
-    svc = services(context)
     t = context.t
-    person = await svc.user_or_none(context.user_id)
-    if person is None or not person.consent_progress:
-        await reply(update, t(P.SUMMARY_NEEDS_PROGRESS))
+    if await consenting(update, context, "progress", P.SUMMARY_NEEDS_PROGRESS) is None:
         return
     context.flow.extra = {}
     entries = await recent_entries(context)
@@ -166,10 +170,9 @@ async def make_summary(update: Update, context: Context) -> None:
 
     svc = services(context)
     t = context.t
-    person = await svc.user_or_none(context.user_id)
+    person = await consenting(update, context, "progress", P.SUMMARY_NEEDS_PROGRESS)
     chat = update.effective_chat
-    if person is None or not person.consent_progress or chat is None:
-        await reply(update, t(P.SUMMARY_NEEDS_PROGRESS))
+    if person is None or chat is None:
         return
     ticked = _ticked(context)
     context.flow.extra = {}
