@@ -78,6 +78,18 @@ def describe_days(days: frozenset[int], t: Tr) -> str:
     return ", ".join(t.weekday(day) for day in sorted(days))
 
 
+def _russian_day_forms(t: Tr) -> dict[str, frozenset[int]]:
+    """ "по вторникам", "в среду", "по средам": a Russian day name after a preposition."""
+    forms: dict[str, frozenset[int]] = {}
+    for day in range(7):
+        name = t.weekday(day, "wide").casefold()
+        stem = name[:-1] if name[-1] in "ае" else name
+        ending = "ям" if name.endswith("е") else "ам"
+        for form in (stem + ending, stem + "у" if name.endswith("а") else name):
+            forms[form] = frozenset({day})
+    return forms
+
+
 def day_words(t: Tr) -> dict[str, frozenset[int]]:
     """What a person may type for days in their language, for `parse_days`."""
     if t.lang == "en":
@@ -93,6 +105,8 @@ def day_words(t: Tr) -> dict[str, frozenset[int]]:
             name = t.weekday(day, width).casefold().rstrip(".")
             words[name] = frozenset({day})
             words.setdefault(name + "s", frozenset({day}))  # "los sábados"
+    if t.lang == "ru":
+        words.update(_russian_day_forms(t))
     for filler in t(texts.DAY_FILLERS).split():
         words[filler.casefold()] = frozenset()
     return words

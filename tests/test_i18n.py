@@ -60,6 +60,9 @@ def test_a_gap_or_a_broken_translation_falls_back_to_english() -> None:
 def test_days_are_understood_and_described_in_each_language() -> None:
     ru, es = tr("ru"), tr("es")
     assert parse_days("пн, ср, пт", day_words(ru)) == frozenset({0, 2, 4})
+    assert parse_days("по вторникам и четвергам", day_words(ru)) == frozenset({1, 3})
+    assert parse_days("в среду и в воскресенье", day_words(ru)) == frozenset({2, 6})
+    assert parse_days("по субботам", day_words(ru)) == frozenset({5})
     assert parse_days(ru(texts.WEEKDAYS), day_words(ru)) == WEEKDAYS
     assert parse_days("lunes y viernes", day_words(es)) == frozenset({0, 4})
     assert parse_days(es(texts.EVERY_DAY), day_words(es)) == ALL_DAYS
