@@ -29,7 +29,7 @@ def test_blind_sets_are_whole() -> None:
 def test_english_blind_set_the_learned_layer_closes_most_of_the_gap() -> None:
     items = load_items(DATA / "triage_blind_en.jsonl")
     rules, combined = evaluate(items, rules_triage), evaluate(items, triage)
-    # Fifth read: crisis 0.53 -> 0.84, safety 0.61 -> 0.92, crisis scored none 41% -> 7.8%.
+    # Sixth read: crisis 0.53 -> 0.84, safety 0.61 -> 0.92, crisis scored none 41% -> 7.8%.
     # (The fourth read's 7.0% came from a model fitted against the rules before the other
     # languages' lexicons were corrected; refitted against today's rules, with thresholds
     # chosen by cross-validation as always, one English message more scores none. The floor
@@ -46,7 +46,7 @@ def test_english_blind_set_the_learned_layer_closes_most_of_the_gap() -> None:
 def test_other_languages_blind_set_safety_recall_more_than_doubles() -> None:
     items = load_items(DATA / "triage_blind_intl.jsonl")
     rules, combined = evaluate(items, rules_triage), evaluate(items, triage)
-    # Fifth read: safety 0.35 -> 0.94, crisis 0.40 -> 0.76, crisis scored none 59% -> 3.6%,
+    # Sixth read: safety 0.35 -> 0.94, crisis 0.40 -> 0.75, crisis scored none 59% -> 3.6%,
     # false alarm 7.0% -> 8.6% (the rules' own fell from 10.2%; see docs/safety.md).
     assert combined.safety_recall >= 0.93 and combined.safety_recall >= 2 * rules.safety_recall
     assert combined.crisis_recall >= 0.75
@@ -58,7 +58,7 @@ def test_russian_and_spanish_blind_sets_the_languages_the_whole_bot_speaks() -> 
     items = load_items(DATA / "triage_blind_intl.jsonl")
     for lang, safety, none in (("ru", 0.97, 0.0), ("es", 0.93, 0.04)):
         combined = evaluate([i for i in items if i["lang"] == lang], triage)
-        # Fifth read: Russian safety 0.98, crisis scored none 0%; Spanish 0.94 and 3.6%.
+        # Sixth read: Russian safety 0.98, crisis scored none 0%; Spanish 0.94 and 3.6%.
         assert combined.safety_recall >= safety, lang
         assert combined.under_triage <= none, lang
 
