@@ -245,7 +245,7 @@ async def test_a_week_of_face_value_through_the_check_ins(bot: Harness) -> None:
         # A second tap the same day records nothing more.
         assert await press(bot, 711, question, "face", "none", day) == []
         if day == 7:
-            assert "6 went fine, 1 were hard, 0 not today" in said
+            assert "It went fine: 6. It was hard: 1. Not today: 0." in said
         await bot.say(711, "/start")  # leave the note question
         bot.clock.advance(days=1)
     taps = [v for _, _, v in await bot.services.db().practice_log(711, "facevalue")]
