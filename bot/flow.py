@@ -64,6 +64,7 @@ class Flow:
     # and numbers, never typed words).
     values_picked: list[str] = field(default_factory=list)
     selfcheck: dict[str, int] = field(default_factory=dict)
+    summary_ticked: list[int] = field(default_factory=list)  # journal entry ids, for /summary
     # Memory only (never stored): free text, unconsented moods, and a copy of the stored
     # country that lets /sos show local lines while the database is down.
     plan_answers: list[str] = field(default_factory=list)

@@ -208,7 +208,9 @@ FACE_THANKS = {
     "hard": N_("It's hard at first, and you did it anyway. That counts."),
     "none": N_("That's okay. Tomorrow is another chance, no pressure."),
 }
-FACE_RESULTS = N_("Your week of face value. It went fine: {fine}. It was hard: {hard}. Not today: {none}.")
+FACE_RESULTS = N_(
+    "Your week of face value. It went fine: {fine}. It was hard: {hard}. Not today: {none}."
+)
 
 # ------------------------------------------------------------------ Steps 1 and 8 in the check-in
 GUARD_BUTTON = N_("🛡 Something set off my guard")

@@ -59,9 +59,9 @@ TYPED: dict[str, Practice] = {
 TRACK_PRACTICE: dict[str, tuple[str, str]] = {
     "awareness": ("selfcheck", P.SELF_TITLE),
     "suspicion": ("ledger", P.LEDGER_TITLE),
-    "closure": ("closure", P.CLOSURE_TITLE),
+    "closure": ("letter", P.CLOSURE_TITLE),
     "values": ("values", P.VALUES_TITLE),
-    "assertiveness": ("assert", P.ASSERT_TITLE),
+    "assertiveness": ("speakup", P.ASSERT_TITLE),
     "triggered": ("triggered", P.TRIGGERED_TITLE),
     "face_value": ("facevalue", P.FACE_TITLE),
 }

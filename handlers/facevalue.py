@@ -67,10 +67,12 @@ async def on_face(update: Update, context: Context, cb: Callback) -> None:
     action = cb.arg(0)
     if action == "start":
         day, _, today = await _running(context, person)
-        if day is None:
-            await svc.db().log_practice(
-                person.user_id, "facevalue_start", today.isoformat(), svc.now_s()
-            )
+        if day is not None:
+            await reply(update, t(P.FACE_ALREADY, day=day))
+            return
+        await svc.db().log_practice(
+            person.user_id, "facevalue_start", today.isoformat(), svc.now_s()
+        )
         await reply(update, t(P.FACE_STARTED))
         return
     if action not in P.FACE_ANSWERS:

@@ -113,9 +113,8 @@ async def summary_command(update: Update, context: Context) -> None:
     t = context.t
     if await consenting(update, context, "progress", P.SUMMARY_NEEDS_PROGRESS) is None:
         return
-    context.flow.extra = {}
+    context.flow.summary_ticked = []
     entries = await recent_entries(context)
-    context.flow.wait_for(None)
     if not entries:
         await reply(update, t(P.SUMMARY_NO_ENTRIES), [[button(t(P.SUMMARY_MAKE), "sum", "make")]])
         return
@@ -142,15 +141,14 @@ def summary_rows(entries: list[JournalEntry], ticked: set[int], t: Tr) -> list[l
 
 
 def _ticked(context: Context) -> set[int]:
-    raw = str(context.flow.extra.get("ticked", ""))
-    return {int(x) for x in raw.split(".") if x.isdigit()}
+    return set(context.flow.summary_ticked)
 
 
 async def on_summary(update: Update, context: Context, cb: Callback) -> None:
     t = context.t
     if cb.arg(0) == "tick" and cb.arg(1).isdigit():
         ticked = _ticked(context) ^ {int(cb.arg(1))}
-        context.flow.extra = {"ticked": ".".join(str(x) for x in sorted(ticked))}
+        context.flow.summary_ticked = sorted(ticked)
         message = update.effective_message
         if message is not None:
             entries = await recent_entries(context)
@@ -175,7 +173,7 @@ async def make_summary(update: Update, context: Context) -> None:
     if person is None or chat is None:
         return
     ticked = _ticked(context)
-    context.flow.extra = {}
+    context.flow.summary_ticked = []
     await reply(update, t(P.SUMMARY_MAKING))
     db = svc.db()
     end = local_now(svc.now(), person.tz).date()

@@ -29,10 +29,25 @@ BREATH_SECONDS = 10.0
 
 
 def question_rows(practice: Practice, index: int, t: Tr) -> list[list[Button]]:
-    rows = [[button(t(P.SKIP), "prac", "skip", index), button(t(P.STOP), "prac", "stop")]]
-    if practice.id in ("closure", "triggered"):
-        rows.append([button(t(P.TOO_MUCH), "prac", "much")])
+    pid = practice.id
+    rows = [[button(t(P.SKIP), "prac", "skip", pid, index), button(t(P.STOP), "prac", "stop", pid)]]
+    if pid in ("closure", "triggered"):
+        rows.append([button(t(P.TOO_MUCH), "prac", "much", pid)])
     return rows
+
+
+def current(context: Context, practice_id: str) -> bool:
+    """Whether this practice is the one open now (a button from an older one does nothing)."""
+    flow = context.flow
+    return flow.awaiting == "practice" and flow.extra.get("id") == practice_id
+
+
+async def reask(update: Update, context: Context) -> None:
+    """The open practice's question again (after the safety question was answered)."""
+    practice = TYPED.get(str(context.flow.extra.get("id", "")))
+    index = int(context.flow.extra.get("index", -1))
+    if practice is not None and 0 <= index < len(practice.questions):
+        await ask(update, context, practice, index)
 
 
 async def ask(update: Update, context: Context, practice: Practice, index: int) -> None:
@@ -86,6 +101,7 @@ async def answer(update: Update, context: Context, text: str) -> None:
     index = int(flow.extra.get("index", -1))
     if practice is None or not 0 <= index < len(practice.questions):
         flow.wait_for(None)
+        await reply(update, context.t(P.STOPPED))
         return
     # After a restart the earlier answers are gone from memory: they show as skipped.
     answers = flow.practice_answers[:index]
@@ -127,11 +143,12 @@ async def finish(
 
 async def on_prac(update: Update, context: Context, cb: Callback) -> None:
     flow = context.flow
-    action = cb.arg(0)
+    action, practice_id = cb.arg(0), cb.arg(1)
+    if not current(context, practice_id):
+        return  # a button of a practice that is no longer open
     if action == "stop":
-        if flow.awaiting == "practice":
-            flow.wait_for(None)
-            flow.practice_answers = []
+        flow.wait_for(None)
+        flow.practice_answers = []
         await reply(update, context.t(P.STOPPED))
     elif action == "much":
         flow.wait_for(None)
@@ -143,7 +160,7 @@ async def on_prac(update: Update, context: Context, cb: Callback) -> None:
         )
     elif action == "skip":
         # Only the question on screen can be skipped (an old Skip button does nothing).
-        if flow.awaiting == "practice" and cb.arg(1) == str(flow.extra.get("index")):
+        if cb.arg(2) == str(flow.extra.get("index")):
             await answer(update, context, "")
 
 
@@ -229,7 +246,9 @@ async def triggered(update: Update, context: Context) -> None:
 FEATURE = Feature(
     commands={"ledger": ledger, "letter": letter, "speakup": speakup, "triggered": triggered},
     buttons={
-        "prac": Action(on_prac, 1, 2),  # skip <index> | stop | much
+        "prac": Action(
+            on_prac, 2, 3
+        ),  # skip <practice> <index> | stop <practice> | much <practice>
         "trig": Action(on_trig, 1, 2),  # ready | feel <feeling>
     },
     # Hard moments are what these practices are about: a concern answer goes out and the

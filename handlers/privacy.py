@@ -22,6 +22,7 @@ from handlers.common import (
     reply,
     services,
 )
+from handlers.language import keep_language
 from handlers.registry import Action, Feature
 
 
@@ -124,6 +125,7 @@ async def on_priv(update: Update, context: Context, cb: Callback) -> None:
         return
     turning_on = not user.consent(choice)
     deleted = await svc.db().set_consent(tg_user.id, choice, turning_on)
+    await keep_language(context)  # a consent that keeps settings keeps the language too
     t = context.t
     label, what = t(texts.CONSENT_LABELS[choice]), t(texts.WHAT_KEPT[choice])
     if turning_on:

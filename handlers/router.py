@@ -20,7 +20,7 @@ from bot import texts
 from bot.callbacks import parse
 from bot.storage import StorageUnavailable
 from bot.triage import Level
-from handlers import onboarding, safety
+from handlers import onboarding, practices, safety
 from handlers.common import Context, reply, services
 from handlers.registry import features
 
@@ -77,15 +77,23 @@ async def on_text(update: Update, context: Context) -> None:
         # stored onboarding step says where we were.
         waiting = stored.onboarding
     step = features().text_steps.get(waiting or "")
+    if level is Level.NONE and await safety.answered_safety_question_no(update, context, text):
+        # A "no" to the direct question is its answer, whatever else was open; a practice
+        # that was waiting asks its question again.
+        if waiting == "practice":
+            await practices.reask(update, context)
+        return
     if step is not None and step.also_when_worried:
+        if waiting == "practice" and level is not Level.NONE:
+            # The concern answer just asked the direct question: the practice waits at this
+            # question until that is answered (a "no" brings the question back, above).
+            return
         answer = await step.fn(update, context, text)
         if answer and level is Level.NONE:
             await reply(update, answer)
         return
     if level is not Level.NONE:
         return  # the crisis or concern answer was the reply
-    if await safety.answered_safety_question_no(update, context, text):
-        return
     if step is not None:
         answer = await step.fn(update, context, text)
         if answer:

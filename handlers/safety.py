@@ -106,6 +106,7 @@ async def respond_crisis(update: Update, context: Context, result: TriageResult)
     # The flow the person was in stops here; what they were asked can wait.
     if flow.awaiting not in ("note", "reflect"):
         context.flow.wait_for(None)
+        flow.practice_answers = []  # a practice's words so far are let go, too
     await count(context, "crisis")
     await schedule_followup(update, context)
 

@@ -81,18 +81,20 @@ async def save(update: Update, context: Context) -> None:
     if len(picked) + len(own) < MIN_VALUES:
         await reply(update, t(P.VALUES_TOO_FEW))
         return
-    names = [t(P.VALUES[k]) for k in picked] + own
     person = await svc.user_or_none(context.user_id)
-    kept = False
-    try:
-        if person is not None and person.consent_progress:
-            await svc.db().log_practice(person.user_id, "values", ",".join(picked), svc.now_s())
-            kept = True
-        if person is not None and person.consent_journal:
-            for value in own:
-                await svc.db().add_journal(person.user_id, "value", value, svc.now_s())
-    except StorageUnavailable:
-        kept = False
+    kept = person is not None and person.consent_progress
+    if person is not None and person.consent_journal:
+        # A value of one's own is typed text: kept in the journal, sealed; the choice below
+        # names its entry, so an older typed value never comes back with a newer choice.
+        entries = [
+            await svc.db().add_journal(person.user_id, "value", value, svc.now_s()) for value in own
+        ]
+    else:
+        entries, own = [], own if not kept else []
+    if kept and person is not None:
+        chosen = ",".join(picked + [f"j{entry}" for entry in entries])
+        await svc.db().log_practice(person.user_id, "values", chosen, svc.now_s())
+    names = [t(P.VALUES[k]) for k in picked] + own
     flow.values_picked, flow.own_values = [], []
     flow.wait_for(None)
     message = P.VALUES_SAVED if kept else P.VALUES_NOT_KEPT
@@ -107,11 +109,16 @@ async def chosen_values(context: Context) -> list[str]:
         return []
     try:
         latest = await svc.db().latest_practice(person.user_id, "values")
-        own = await svc.db().journal(person.user_id, "value") if person.consent_journal else []
+        items = latest[1].split(",") if latest else []
+        names = [context.t(P.VALUES[k]) for k in items if k in P.VALUES]
+        for item in items:
+            if item.startswith("j") and item[1:].isdigit() and person.consent_journal:
+                entry = await svc.db().journal_entry(person.user_id, int(item[1:]))
+                if entry is not None:  # gone when the journal expired or was switched off
+                    names.append(entry[3])
     except StorageUnavailable:
         return []
-    keys = [k for k in (latest[1].split(",") if latest else []) if k in P.VALUES]
-    return [context.t(P.VALUES[k]) for k in keys] + [e.text for e in own[-2:]]
+    return names
 
 
 FEATURE = Feature(

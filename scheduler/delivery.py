@@ -335,10 +335,10 @@ class Delivery:
         """With progress consent: "how did it go?" the day after a hard moment (/triggered),
         and one line recalling a lesson finished 1, 3 or 7 days ago (unless switched off).
         A failure here costs the extra lines, never the prompt."""
-        storage = self.services.db()
         today = local_date(datetime.fromtimestamp(due.due_at, UTC), due.tz)
         lines: list[str] = []
         try:
+            storage = self.services.db()
             since = due.due_at - 3 * 86400
             yesterday = date.fromordinal(today.toordinal() - 1).isoformat()
             hard = await storage.practice_log(due.user_id, "triggered", since)
@@ -354,9 +354,7 @@ class Delivery:
                 lesson = self.services.library_in(t.lang).lesson(found) if found else None
                 if lesson is not None and lesson.key:
                     lines.append(t(practice_texts.RECALL, idea=one_line(lesson.key)))
-        except StorageUnavailable:
-            raise
-        except Exception as exc:
+        except Exception as exc:  # a database blip too: the prompt matters more than its extras
             log.warning("check-in extras failed: %s", type(exc).__name__)
         return lines
 

@@ -15,7 +15,8 @@ from bot.storage.base import StoreBase
 # What a `practice_log` row may be: (kind, what its value holds).
 KINDS = {
     "selfcheck": "the answers tapped, as JSON ids to 0/1/2, and the step suggested",
-    "values": "the chosen values' ids, comma-separated (the latest row counts)",
+    "values": "the chosen values' ids, comma-separated, and jN for a value of one's own kept "
+    "as journal entry N (the latest row counts)",
     "facevalue_start": "the local date the face-value week started",
     "facevalue": "a day's tap, as day:answer (answer: fine, hard or none)",
     "done": "a practice finished (its id)",

@@ -157,6 +157,20 @@ async def test_switching_language_mid_session_and_what_is_kept(bot: Harness) -> 
     assert tr("es")(texts.HELP_COMMANDS) in text_of(await person.say("/help"))
 
 
+async def test_switching_a_consent_on_in_privacy_keeps_the_language(bot: Harness) -> None:
+    person = Person(bot, 613, "ru")
+    replies = await person.say("/start")
+    consent = with_buttons(await person.press(with_buttons(replies), "age", "ok"))
+    await person.press(person.current(consent), "consent", "done")
+    replies = await person.press(with_buttons(person.read), "country", "skip")
+    stored = await bot.services.db().get_user(613)
+    assert stored is not None and stored.language is None  # nothing may be kept yet
+    privacy = with_buttons(await person.say("/privacy"))
+    await person.press(privacy, "priv", "progress")
+    stored = await bot.services.db().get_user(613)
+    assert stored is not None and stored.language == "ru"  # so prompts come in Russian
+
+
 async def test_without_consent_the_choice_lasts_for_the_session_only(bot: Harness) -> None:
     person = Person(bot, 611, "ru")
     replies = await person.say("/start")

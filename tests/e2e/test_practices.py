@@ -99,14 +99,18 @@ async def test_a_crisis_in_the_middle_is_answered_first_and_stops_the_practice(
     assert await bot.services.db().journal(703, "closure") == []
 
 
-async def test_a_worry_in_the_middle_gets_the_concern_answer_and_the_practice_goes_on(
+async def test_a_worry_in_the_middle_gets_the_concern_answer_and_the_practice_waits(
     bot: Harness,
 ) -> None:
     await onboard(bot, 704, consents=())
     await bot.say(704, "/letter")
     replies = await bot.say(704, "I feel hopeless and trapped since you left.")
-    assert "2/3" in text_of(replies)
     assert any("professional" in m.text for m in replies)
+    assert "2/3" not in text_of(replies)  # the direct question comes first
+    # A typed "no" answers the direct question (not the letter), and the letter goes on.
+    replies = await bot.say(704, "no")
+    assert "glad" in text_of(replies) and "1/3 · What happened" in text_of(replies)
+    assert "2/3" in text_of(await bot.say(704, "Dear Sam, you left without a word."))
 
 
 async def test_a_restart_in_the_middle_continues_at_the_same_question(bot: Harness) -> None:
@@ -126,15 +130,21 @@ async def test_stale_and_double_tapped_buttons(bot: Harness) -> None:
     first = with_buttons(await bot.say(706, "/ledger"))
     await bot.say(706, LEDGER_ANSWERS[0])
     # Skip on the first question again: it was answered, so nothing moves.
-    assert "3/7" not in text_of(await press(bot, 706, first, "prac", "skip", 0))
+    assert "3/7" not in text_of(await press(bot, 706, first, "prac", "skip", "ledger", 0))
     second = with_buttons(bot.emulator.messages_to(706))
-    replies = await press(bot, 706, second, "prac", "skip", 1)
+    replies = await press(bot, 706, second, "prac", "skip", "ledger", 1)
     assert "3/7" in text_of(replies)
-    assert "3/7" not in text_of(await press(bot, 706, second, "prac", "skip", 1))
-    stopped = await press(bot, 706, with_buttons(replies), "prac", "stop")
+    assert "3/7" not in text_of(await press(bot, 706, second, "prac", "skip", "ledger", 1))
+    # An old practice's Stop does not stop another one opened since.
+    await bot.say(706, "/speakup")
+    assert await bot.press_data(706, second.message_id, encode("prac", "stop", "ledger")) == []
+    assert "2/4" in text_of(await bot.say(706, "When plans change"))
+    stopped = await press(
+        bot, 706, with_buttons(bot.emulator.messages_to(706)), "prac", "stop", "assert"
+    )
     assert EN(P.STOPPED) in text_of(stopped)
     assert "Thank you for writing" in text_of(await bot.say(706, "just chatting"))
-    forged = await bot.press_data(706, second.message_id, encode("prac", "skip", "x"))
+    forged = await bot.press_data(706, second.message_id, encode("prac", "skip", "ledger", "x"))
     assert forged == []
 
 
@@ -172,6 +182,37 @@ async def test_speakup_builds_a_message_without_doubled_words(bot: Harness) -> N
     # and a good check-in names them too.
     mood = with_buttons(await bot.say(707, "/checkin"))
     assert "Honesty" in text_of(await press(bot, 707, mood, "mood", 4, "c"))
+
+
+async def test_a_typed_value_belongs_to_its_choice(bot: Harness) -> None:
+    await onboard(bot, 720, consents=("Progress", "Journal"))
+    picker = with_buttons(await bot.say(720, "/values"))
+    for key in ("honesty", "kindness"):
+        await press(bot, 720, picker, "val", "pick", key)
+    await press(bot, 720, picker, "val", "own")
+    await bot.say(720, "Courage")
+    assert "Honesty, Kindness, Courage" in text_of(await press(bot, 720, picker, "val", "done"))
+    picker = with_buttons(await bot.say(720, "/values"))
+    for key in ("loyalty", "respect", "freedom"):
+        await press(bot, 720, picker, "val", "pick", key)
+    await press(bot, 720, picker, "val", "done")
+    await bot.say(720, "/speakup")
+    for answer in ("when plans change", "let down"):
+        await bot.say(720, answer)
+    asked = text_of(await bot.say(720, "a message"))
+    assert "You chose Loyalty, Respect, Freedom as" in asked and "Courage" not in asked
+
+
+async def test_a_summary_tick_leaves_an_open_practice_alone(bot: Harness) -> None:
+    await onboard(bot, 721, consents=("Progress", "Journal"))
+    await bot.say(721, "/ledger")
+    await answer_all(bot, 721, LEDGER_ANSWERS)
+    picker = with_buttons(await bot.say(721, "/summary"))
+    await bot.say(721, "/speakup")
+    await bot.say(721, "When plans change")
+    entry = next(d for label, d in buttons(picker) if "Ledger" in label)
+    await bot.press_data(721, picker.message_id, entry)
+    assert "3/4" in text_of(await bot.say(721, "let down"))
 
 
 async def test_values_without_progress_are_shown_and_forgotten(bot: Harness) -> None:
@@ -305,6 +346,14 @@ async def test_each_steps_lessons_lead_to_its_practice(bot: Harness) -> None:
     assert "🛠 Practice: Suspicion or old fear?" in [label for label, _ in buttons(lesson)]
     opened = await press(bot, 715, lesson, "lesson", "do", "ledger")
     assert EN(P.LEDGER_INTRO) in text_of(opened)
+    # Every step's practice button opens a command that exists.
+    from bot.practices import TRACK_PRACTICE
+    from handlers.registry import features
+
+    assert {c for c, _ in TRACK_PRACTICE.values()} <= set(features().commands)
+    menu = with_buttons(await bot.say(715, "/lesson"))
+    letter = with_buttons(await press(bot, 715, menu, "step", "closure"))
+    assert EN(P.CLOSURE_INTRO) in text_of(await press(bot, 715, letter, "lesson", "do", "letter"))
     assert EN(P.SELF_START) in [label for label, _ in buttons(menu)]
     assert encode("lesson", "do", "selfcheck") in [d for _, d in buttons(menu)]
 
