@@ -186,7 +186,9 @@ async def reply(
 async def consenting(update: Update, context: Context, consent: str, refusal: str) -> User | None:
     """The stored person when their ``consent`` is on; otherwise ``refusal`` (a catalogue
     message saying what needs switching on) is the answer, and None."""
-    person = await context.services.user_or_none(context.user_id)
+    # A database that can't be reached is said as such (the router's kind answer), never as
+    # a consent that is off.
+    person = await context.services.db().get_user(context.user_id)
     if person is None or not person.consent(consent):
         await reply(update, context.t(refusal))
         return None

@@ -31,6 +31,7 @@ async def test_a_corrupt_database_starts_degraded_and_is_left_untouched(
         assert "emergency" in sos.lower()
         assert "can't reach my memory" in text_of(await bot.say(61, "/start"))
         assert "can't reach my memory" in text_of(await bot.say(61, "/progress"))
+        assert "can't reach my memory" in text_of(await bot.say(61, "/journal"))
         # Nothing needs storing to ask how someone feels; nothing claims it was saved.
         assert "saved" not in text_of(await bot.say(61, "/checkin"))
     finally:
