@@ -16,7 +16,7 @@ from typing import Any
 
 import yaml
 
-from bot.triage.anchors import best_anchors, required_sets
+from bot.triage.anchors import pattern_anchors
 from bot.triage.levels import Level
 from bot.triage.normalise import CACHE_LIMIT, normalise_pattern
 
@@ -75,7 +75,6 @@ class Entry:
     regex: re.Pattern[str]
     examples: tuple[str, ...]
     anchors: frozenset[str] | None  # None: no anchor found, runs on every segment
-    required: tuple[frozenset[str], ...] = ()  # every match has a word starting with one of each
 
 
 @dataclass(frozen=True)
@@ -132,10 +131,9 @@ def _macro(m: re.Match[str], macros: dict[str, str], where: str) -> str:
     return "(?:" + macros[name] + ")"
 
 
-# Per token: the risk, idiom and signal entries whose index anchor it satisfies, and the
-# bits of the word sets it satisfies (see Lexicon).
-_Parts = tuple[tuple[int, ...], tuple[int, ...], tuple[int, ...], int]
-_NO_PARTS: _Parts = ((), (), (), 0)
+# Per token: the risk, idiom and signal entries whose anchor it satisfies.
+_Parts = tuple[tuple[int, ...], tuple[int, ...], tuple[int, ...]]
+_NO_PARTS: _Parts = ((), (), ())
 
 
 @dataclass
@@ -152,16 +150,11 @@ class Lexicon:
     stage: list[int] = field(default_factory=list)
 
     # ---- derived at load time, for speed only (see "Speed" in the module docstring) ----
-    # Per entry: its regex, and the bits of the word sets that must all be present in a
-    # segment before it runs (risk patterns only; idiom and signal anchors are an index).
-    regexes: list[re.Pattern[str]] = field(default_factory=list)
-    need: list[int] = field(default_factory=list)
+    regexes: list[re.Pattern[str]] = field(default_factory=list)  # per entry
     signal_reason: list[str] = field(default_factory=list)  # distress, low_mood or ""
     unanchored_risk: tuple[int, ...] = ()
     unanchored_idiom: tuple[int, ...] = ()
     unanchored_signal: tuple[int, ...] = ()
-    # Each distinct word set has a bit: anchor -> bits of its sets.
-    word_bits: dict[str, int] = field(default_factory=dict)
     # Every beginning of a prefix anchor: a word's prefixes are looked up only while they are
     # in here, so a word costs a few lookups however many anchors there are.
     anchor_prefixes: frozenset[str] = frozenset()
@@ -169,11 +162,10 @@ class Lexicon:
     # ---- caches, bounded (see CACHE_LIMIT) ----
     token_cache: dict[str, _Parts] = field(default_factory=dict)  # by segment word
     # Per word as it comes out of the whole-text normalisation (before its repeated letters
-    # are collapsed): its collapsed spelling, its bits, the risk entries it anchors, and the
-    # idiom and signal entries it anchors (the last two only for words that anchor some).
-    # Separate tables so that a segment is read with C-level map() calls (see _scan).
+    # are collapsed): its collapsed spelling, the risk entries it anchors, and the idiom and
+    # signal entries it anchors (the last two only for words that anchor some). Separate
+    # tables so that a segment is read with C-level map() calls (see _scan).
     word_collapsed: dict[str, str] = field(default_factory=dict)
-    word_present: dict[str, int] = field(default_factory=dict)
     word_risk: dict[str, tuple[int, ...]] = field(default_factory=dict)
     word_other: dict[str, tuple[tuple[int, ...], tuple[int, ...]]] = field(default_factory=dict)
 
@@ -247,10 +239,8 @@ def _load_file(path: Path, lex: Lexicon, sources: dict[str, dict[str, list[str]]
                 regex = re.compile(pat)
             except re.error as exc:
                 raise ValueError(f"{where}: {src!r} does not compile: {exc}") from exc
-            req = required_sets(pat)
-            best = best_anchors(req)
-            others = tuple(s for s in req if s != best)
-            lex.entries.append(Entry(path.name, cat_name, src, regex, examples, best, others))
+            anchors = pattern_anchors(pat)
+            lex.entries.append(Entry(path.name, cat_name, src, regex, examples, anchors))
     return str(data.get("language", path.stem))
 
 
@@ -277,28 +267,12 @@ def _derive_filters(lex: Lexicon) -> None:
         lex.categories[e.category].reason if lex.stage[i] == _STAGE_SIGNAL else ""
         for i, e in enumerate(lex.entries)
     ]
-    entry_sets: list[set[frozenset[str]]] = []
-    for i, entry in enumerate(lex.entries):
-        sets: set[frozenset[str]] = set()
-        if lex.stage[i] == _STAGE_RISK:  # the anchor rule applies to risk patterns only
-            if entry.anchors is not None:
-                sets.add(entry.anchors)
-            sets.update(entry.required)
-        entry_sets.append(sets)
-    order = sorted({s for sets in entry_sets for s in sets}, key=sorted)  # same bits every run
-    ids = {s: bit for bit, s in enumerate(order)}
-    lex.need = [sum(1 << ids[s] for s in sets) for sets in entry_sets]
-    lex.word_bits = {}
-    for s, bit in ids.items():
-        for anchor in s:
-            lex.word_bits[anchor] = lex.word_bits.get(anchor, 0) | 1 << bit
-    anchors = [a for a in (*lex.index, *lex.word_bits) if not a.endswith("$")]
+    anchors = [a for a in lex.index if not a.endswith("$")]
     lex.anchor_prefixes = frozenset(a[:n] for a in anchors for n in range(1, len(a) + 1))
 
 
 def token_parts(tok: str, lex: Lexicon) -> _Parts:
-    """What a word can start: entries anchored on it, and the bits of the word sets it
-    belongs to.
+    """What a word can start: the risk, idiom and signal entries anchored on it.
 
     An anchor ``kil`` is satisfied by any word starting with ``kil``; ``si$`` only by ``si``.
     Cached per token: the vocabulary of chats is small.
@@ -312,9 +286,7 @@ def token_parts(tok: str, lex: Lexicon) -> _Parts:
     # anchor (see Lexicon.anchor_prefixes).
     prefixes = lex.anchor_prefixes
     index = lex.index
-    bits = lex.word_bits
     found: set[int] = set(index.get(word + "$", ()))
-    mask = bits.get(word + "$", 0)
     for n in range(1, len(word) + 1):
         head = word[:n]
         if head not in prefixes:
@@ -322,14 +294,12 @@ def token_parts(tok: str, lex: Lexicon) -> _Parts:
         ids = index.get(head)
         if ids:
             found.update(ids)
-        mask |= bits.get(head, 0)
-    if found or mask:
+    if found:
         stage = lex.stage
         parts = (
             tuple(i for i in found if stage[i] == _STAGE_RISK),
             tuple(sorted(i for i in found if stage[i] == _STAGE_IDIOM)),
             tuple(i for i in found if stage[i] == _STAGE_SIGNAL),
-            mask,
         )
     else:
         parts = _NO_PARTS

@@ -25,22 +25,24 @@ steps 3 and 4 this module):
 The lexicons are data a clinician can extend without code; see ``content/triage/README.md``.
 
 Speed (``bench/triage.py``: about 3 ms for a 4,096-character message at p99, rules and the
-learned layer together within the 5 ms budget). The one filter in front of each risk regex is
-a necessary condition for a match, so it changes no result, only how often a regex runs:
+learned layer together within the 5 ms budget). One filter stands in front of each risk
+regex, and it is a necessary condition for a match, so it changes no result, only how often a
+regex runs:
 
-* the anchor rule above: a word of each required word set of the pattern in the segment,
-  read from the parsed pattern (``re._parser``, the standard library's own parser; its use is
-  covered by a contract test). Each distinct word set gets a bit, a word's cached entry
-  carries the bits of the sets it satisfies, and a pattern runs only if all its bits are
-  there;
-* per-word work (collapsing repeated letters, anchors, bits) is cached per distinct word, and
-  a segment is read with a few C-level ``map`` calls (``_scan``);
+* the anchor rule above, read from the parsed pattern (``re._parser``, the standard library's
+  own parser, because Python has no public one; its use is covered by a contract test). The
+  alternative, anchors written by hand beside each pattern, would make every lexicon edit a
+  chance to silence a pattern by mistake;
+* per-word work (collapsing repeated letters, anchors) is cached per distinct word, and a
+  segment is read with a few C-level ``map`` calls (``_scan``);
 * signal words and message-wide modifiers cost a pass over the text, so they are read only
   when a rule asks for them (``_Signals``, ``_Lazy``).
 
-A second filter (literal substrings read from each pattern) once chased a 1 ms target; with
-the learned layer's budget it no longer paid for its 390 lines and was removed, with results
-identical on 45,677 texts (the labelled sets, every lexicon example and fuzzed variants).
+Two more filters once chased a 1 ms target and were removed when the learned layer's budget
+made them pointless, each with results identical on every labelled text, every lexicon
+example and fuzzed variants: literal substrings read from each pattern (390 lines, on 45,677
+texts), and a bit per further word set a pattern requires beyond its anchor (60 lines, on
+30,643 texts; measured no faster with it).
 
 ``tests/test_triage.py`` holds the behaviour; a change to the filters must leave every result
 as it was (compare the outputs for the test and evaluation sets before and after).
@@ -50,8 +52,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from functools import reduce
-from operator import or_
 
 from bot.triage.levels import Level, TriageResult
 from bot.triage.lexicon import LEXICON, LEXICON_DIR, Category, Lexicon, load_lexicon, token_parts
@@ -202,7 +202,6 @@ def _learn_words(raws: Iterable[str], lex: Lexicon) -> None:
     collapsed_of = lex.word_collapsed
     if len(collapsed_of) > CACHE_LIMIT:
         collapsed_of.clear()
-        lex.word_present.clear()
         lex.word_risk.clear()
         lex.word_other.clear()
     for raw in raws:
@@ -211,16 +210,15 @@ def _learn_words(raws: Iterable[str], lex: Lexicon) -> None:
         word = COLLAPSED.get(raw) or collapse(raw)
         parts = lex.token_cache.get(word) or token_parts(word, lex)
         collapsed_of[raw] = word
-        lex.word_present[raw] = parts[3]
         if parts[0]:
             lex.word_risk[raw] = parts[0]
         if parts[1] or parts[2]:
             lex.word_other[raw] = (parts[1], parts[2])
 
 
-# A segment: its text, the bits of its words, and the entries its words anchor: one tuple of
-# risk entries per anchoring word, and (idiom entries, signal entries) per word with some.
-_Segment = tuple[str, int, list[tuple[int, ...]], list[tuple[tuple[int, ...], tuple[int, ...]]]]
+# A segment: its text and the entries its words anchor: one tuple of risk entries per
+# anchoring word, and (idiom entries, signal entries) per word with some.
+_Segment = tuple[str, list[tuple[int, ...]], list[tuple[tuple[int, ...], tuple[int, ...]]]]
 
 
 def _scan(text: str, lex: Lexicon) -> list[_Segment]:
@@ -229,7 +227,6 @@ def _scan(text: str, lex: Lexicon) -> list[_Segment]:
     # When the whole text was collapsed already (_per_word false), collapsing a word again
     # changes nothing, so the same tables serve both cases.
     collapsed_of = lex.word_collapsed.__getitem__
-    present_of = lex.word_present.__getitem__
     risk_of = lex.word_risk.get
     other_of = lex.word_other.get
     out: list[_Segment] = []
@@ -252,7 +249,6 @@ def _scan(text: str, lex: Lexicon) -> list[_Segment]:
         out.append(
             (
                 seg,
-                reduce(or_, map(present_of, raws), 0),
                 list(filter(None, map(risk_of, raws))),
                 list(filter(None, map(other_of, raws))),
             )
@@ -261,18 +257,11 @@ def _scan(text: str, lex: Lexicon) -> list[_Segment]:
 
 
 def _search_risks(
-    text: str, si: int, candidates: Iterable[int], present: int, lex: Lexicon, hits: list[_Hit]
+    text: str, si: int, candidates: Iterable[int], lex: Lexicon, hits: list[_Hit]
 ) -> None:
-    """Run the candidate risk patterns over one segment, appending what they find to ``hits``.
-
-    ``present`` has the bits of the words of ``text``. A pattern runs only if each of its
-    required word sets is present (the anchor rule of the lexicon).
-    """
-    need = lex.need
+    """Run the candidate risk patterns over one segment, appending what they find to ``hits``."""
     regexes = lex.regexes
     for i in candidates:
-        if need[i] & present != need[i]:
-            continue  # a required word set is missing
         m = regexes[i].search(text)
         if m:
             hits.append(_Hit(i, lex.categories[lex.entries[i].category], m.start(), m.end(), si))
@@ -289,14 +278,6 @@ def _mask_idioms(seg: str, idioms: Iterable[int], lex: Lexicon) -> tuple[str, bo
     return masked, matched
 
 
-def _present(text: str, lex: Lexicon) -> int:
-    """The bits of the words of ``text`` (for text that is not a segment as scanned)."""
-    bits = 0
-    for word in text.split():
-        bits |= (lex.token_cache.get(word) or token_parts(word, lex))[3]
-    return bits
-
-
 def _risk_hits(segs: list[_Segment], lex: Lexicon) -> tuple[list[_Hit], bool]:
     """Mask idioms and run the risk patterns over each segment of a message.
 
@@ -307,7 +288,7 @@ def _risk_hits(segs: list[_Segment], lex: Lexicon) -> tuple[list[_Hit], bool]:
     unanchored_idiom = lex.unanchored_idiom
     hits: list[_Hit] = []
     idiom = False
-    for si, (seg, present, risk, other) in enumerate(segs):
+    for si, (seg, risk, other) in enumerate(segs):
         if not risk and not unanchored_risk:
             continue  # idioms only matter where a risk pattern could fire
         idioms = [ids for ids, _signal_ids in other if ids]  # few words anchor idioms
@@ -319,14 +300,14 @@ def _risk_hits(segs: list[_Segment], lex: Lexicon) -> tuple[list[_Hit], bool]:
                 risk_left: set[int] = set()
                 for word in masked.split():
                     risk_left.update((cache.get(word) or token_parts(word, lex))[0])
-                _search_risks(masked, si, risk_left, _present(masked, lex), lex, hits)
+                _search_risks(masked, si, risk_left, lex, hits)
                 continue
         candidates_: Iterable[int]
         if len(risk) == 1 and not unanchored_risk:
             candidates_ = risk[0]  # one anchoring word: its entries are already distinct
         else:
             candidates_ = set(unanchored_risk).union(*risk)
-        _search_risks(seg, si, candidates_, present, lex, hits)
+        _search_risks(seg, si, candidates_, lex, hits)
     return hits, idiom
 
 
@@ -350,7 +331,7 @@ class _Signals:
         if self._anchored is None:
             # The segments with a word that anchors a signal pattern, and those patterns.
             self._anchored = []
-            for seg, _bits, _risk, other in self._segs:
+            for seg, _risk, other in self._segs:
                 anchored = [ids for _idiom_ids, ids in other if ids]
                 if anchored:
                     ids = sorted(set(lex.unanchored_signal).union(*anchored))
