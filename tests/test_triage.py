@@ -577,3 +577,30 @@ def test_every_risk_pattern_is_found_through_its_anchors() -> None:
         for example in entry.examples:
             found = any(i in tr.candidates(seg) for seg in tr.segments(example))
             assert found, f"{entry.file} {entry.category} {entry.source!r} {example!r}"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "not going to kill myself yet",
+        "I won't end my life. Not tonight. But soon.",
+        "I don't want to kill myself. Not yet anyway",
+        "no voy a matarme todavia",
+        "ich bring mich heute nacht nicht um. aber bald",
+        "je vais pas me tuer. pas ce soir",
+    ],
+)
+def test_a_negation_that_only_postpones_keeps_the_risk(text: str) -> None:
+    assert rules_triage(text).level == Level.CRISIS
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "not suicidal. see you soon!",
+        "I'm not suicidal. Not at all.",
+        "I'm not suicidal, just tired tonight",
+    ],
+)
+def test_a_time_word_further_from_a_negation_is_no_postponement(text: str) -> None:
+    assert rules_triage(text).level != Level.CRISIS

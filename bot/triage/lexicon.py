@@ -59,6 +59,7 @@ MODIFIERS = (
     "first_person",
     "third_person",
     "clause_break",
+    "postpone",
 )
 ANSWERS = ("yes", "no", "soft_no", "reassurance")
 WEAK_KINDS = ("means", "farewell", "finality", "decision", "calm")

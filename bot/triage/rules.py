@@ -171,6 +171,18 @@ def _first_person_close(seg: str, start: int, lex: Lexicon) -> bool:
     return _mod("first_person", " ".join(words), lex) or any(w in _FEEL_WORDS for w in words)
 
 
+# Words that may open a sentence before a postponing word ("But soon.", "Pero pronto").
+# Negations too: "Not tonight.", "Todavia no", "Pas ce soir".
+_CONTRAST = frozenset(
+    "but though just and not no pero solo y mais juste et pas aber nur und nicht но а и не".split()
+)
+
+
+def _starts_with_postpone(text: str, lex: Lexicon) -> bool:
+    rx = lex.modifiers.get("postpone")
+    return bool(rx and (m := rx.search(text)) and m.start() <= 1)
+
+
 def _trivial(window: str, lex: Lexicon) -> bool:
     """Plainly trivial context: a trivial topic, or a weaker one with laughter."""
     if _mod("trivial", window, lex):
@@ -398,7 +410,7 @@ class _Judge:
         seg = self.segments[hit.segment]
         cat = hit.cat
         flags = cat.flags
-        if "negation" in flags and _negated(seg, hit.start, lex):
+        if "negation" in flags and _negated(seg, hit.start, lex) and not self._postponed(hit):
             if cat.kind == "weak":
                 return
             if cat.level == Level.CRISIS and _mod("history", seg, lex):
@@ -426,6 +438,21 @@ class _Judge:
             return
         self.found.append((Level.CRISIS if tag.startswith("crisis") else Level.CONCERN, tag))
         self.firm_risk = True
+
+    def _postponed(self, hit: _Hit) -> bool:
+        """Whether a negated risk is only put off: a postponing word right after it ("not
+        going to kill myself yet") or opening the next sentence ("Not tonight. But soon.").
+        The risk then stands; a postponing word further away ("not suicidal, just tired
+        tonight") is not read as one."""
+        close = self.segments[hit.segment][hit.end :].split(",", 1)[0].split()[:3]
+        if _starts_with_postpone(" ".join(close), self.lex):
+            return True
+        if hit.segment + 1 < len(self.segments):
+            words = self.segments[hit.segment + 1].split()
+            while words and words[0] in _CONTRAST:
+                words = words[1:]
+            return _starts_with_postpone(" ".join(words[:4]), self.lex)
+        return False
 
     def _weak(self, cat: Category, seg: str) -> None:
         lex = self.lex
