@@ -84,6 +84,14 @@ def test_units_are_the_whole_message_and_each_pair_of_sentences() -> None:
     assert word_features("kms")[:3] == ["#kms", " k", "km"]
 
 
+def test_a_word_or_pair_counts_at_most_twice_per_sentence() -> None:
+    once = sentence_counts("i am so so tired".split())
+    many = sentence_counts("i am so so so so so tired".split())
+    assert once["#so"] == many["#so"] == 2
+    assert once["#so so"] == 1 and many["#so so"] == 2
+    assert many["#am so"] == 1 and many["#so tired"] == 1
+
+
 def test_training_is_reproducible_byte_for_byte(tmp_path: Path) -> None:
     folder = _tiny_dir(tmp_path)
     a, b = tmp_path / "a.json.gz", tmp_path / "b.json.gz"

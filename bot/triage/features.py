@@ -30,10 +30,8 @@ from bot.triage.rules import segments
 __all__ = [
     "MAX_N",
     "MIN_N",
-    "PAIR_FORMAT",
     "WINDOW_SENTENCES",
     "capped",
-    "pair_feature",
     "sentence_counts",
     "sentence_pairs",
     "sentences",
@@ -56,13 +54,6 @@ def word_features(word: str) -> list[str]:
     for n in range(MIN_N, min(MAX_N, len(s)) + 1):
         out.extend([s[i : i + n] for i in range(len(s) - n + 1)])
     return out
-
-
-PAIR_FORMAT = "#{} {}"
-
-
-def pair_feature(first: str, second: str) -> str:
-    return PAIR_FORMAT.format(first, second)
 
 
 def sentences(text: str) -> list[list[str]]:
@@ -112,6 +103,9 @@ MAX_REPEATS = 2
 
 def capped(items: Iterable[str]) -> list[str]:
     """``items`` without the occurrences of each beyond :data:`MAX_REPEATS`, in order."""
+    items = list(items)
+    if max(Counter(items).values(), default=0) <= MAX_REPEATS:
+        return items  # the usual case, counted in C
     seen: Counter[str] = Counter()
     out = []
     for item in items:
@@ -123,7 +117,7 @@ def capped(items: Iterable[str]) -> list[str]:
 
 def sentence_pairs(words: list[str]) -> list[str]:
     """The pair features of a sentence (neighbouring words), capped like its words."""
-    return capped(pair_feature(a, b) for a, b in pairwise(words))
+    return capped([f"#{a} {b}" for a, b in pairwise(words)])
 
 
 def sentence_counts(words: list[str]) -> Counter[str]:

@@ -27,7 +27,6 @@ from typing import Any
 from bot.triage.features import (
     MAX_N,
     MIN_N,
-    PAIR_FORMAT,
     WINDOW_SENTENCES,
     capped,
     sentence_pairs,
@@ -43,7 +42,6 @@ MODEL_PATH = Path(__file__).resolve().parents[2] / "content" / "triage" / "model
 FORMAT = 2  # 2: the vocabulary packed (see pack_vocabulary), not a list of lists
 # Distinct words whose sums are remembered (emptied when full): a chat vocabulary, ~3 MB.
 WORD_CACHE = 20_000
-_PAIR = PAIR_FORMAT
 
 
 @dataclass(frozen=True)
