@@ -342,6 +342,8 @@ WEEKDAYS = N_("weekdays")
 WEEKENDS = N_("weekends")
 # Words that join days and carry nothing ("mon and fri"), space-separated, in the language.
 DAY_FILLERS = N_("and on every each only the")
+# Words between the first and last day of a range ("mon to fri"), space-separated.
+DAY_RANGE_WORDS = N_("to through thru till until")
 
 # ------------------------------------------------------------------ /progress and the week
 PROGRESS_OFF = N_(

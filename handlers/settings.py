@@ -79,13 +79,15 @@ def describe_days(days: frozenset[int], t: Tr) -> str:
 
 
 def _russian_day_forms(t: Tr) -> dict[str, frozenset[int]]:
-    """ "по вторникам", "в среду", "по средам": a Russian day name after a preposition."""
+    """ "по вторникам", "в среду", "по средам", "с понедельника": a Russian day name after a
+    preposition."""
     forms: dict[str, frozenset[int]] = {}
     for day in range(7):
         name = t.weekday(day, "wide").casefold()
         stem = name[:-1] if name[-1] in "ае" else name
         ending = "ям" if name.endswith("е") else "ам"
-        for form in (stem + ending, stem + "у" if name.endswith("а") else name):
+        genitive = stem + ("ы" if name.endswith("а") else "я" if name.endswith("е") else "а")
+        for form in (stem + ending, stem + "у" if name.endswith("а") else name, genitive):
             forms[form] = frozenset({day})
     return forms
 
@@ -110,6 +112,11 @@ def day_words(t: Tr) -> dict[str, frozenset[int]]:
     for filler in t(texts.DAY_FILLERS).split():
         words[filler.casefold()] = frozenset()
     return words
+
+
+def range_words(t: Tr) -> list[str]:
+    """The words that join a range of days in the person's language ("lunes a viernes")."""
+    return [] if t.lang == "en" else t(texts.DAY_RANGE_WORDS).split()
 
 
 async def settings_command(update: Update, context: Context) -> None:
@@ -228,7 +235,7 @@ async def reminder_setting(update: Update, context: Context, user: User, cb: Cal
 
 async def on_days_text(update: Update, context: Context, text: str) -> None:
     svc = services(context)
-    days = parse_days(text, day_words(context.t))
+    days = parse_days(text, day_words(context.t), range_words(context.t))
     if days is None:
         await reply(update, context.t(texts.DAYS_NOT_UNDERSTOOD))
         return

@@ -21,7 +21,7 @@ from __future__ import annotations
 import functools
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -225,7 +225,9 @@ _LIST_SEPARATORS = re.compile(r"(?:[\s,;/&+]|\band\b)+")
 
 
 def parse_days(
-    text: str, words: Mapping[str, frozenset[int]] | None = None
+    text: str,
+    words: Mapping[str, frozenset[int]] | None = None,
+    ranges: Iterable[str] = (),
 ) -> frozenset[int] | None:
     """Parse a set of weekdays (Monday=0); None if the text is not one.
 
@@ -234,7 +236,8 @@ def parse_days(
     combinations of these ("weekdays, sun"; "Mon-Wed, Sat").
 
     ``words`` adds another language's vocabulary (casefolded): a day name maps to one day, a
-    phrase like "будни" to its set, and a word that carries nothing ("и") to the empty set.
+    phrase like "будни" to its set, and a word that carries nothing ("и") to the empty set;
+    ``ranges`` adds its words that join the ends of a range ("lunes a viernes").
     """
     cleaned = " ".join(text.casefold().replace(".", " ").split())
     sets = dict(_DAY_SETS)
@@ -250,6 +253,16 @@ def parse_days(
     if cleaned in sets:
         return sets[cleaned]
     cleaned = _RANGE_WORDS.sub("-", cleaned)
+    extra = [w.casefold() for w in ranges if w]
+    if extra:
+        # Only between two day names: a range word may be a filler in its other sense
+        # (Russian "по" in "по вторникам").
+        alternatives = "|".join(map(re.escape, extra))
+        cleaned = re.sub(
+            rf"(\w+)\s+(?:{alternatives})\s+(\w+)",
+            lambda m: f"{m[1]}-{m[2]}" if m[1] in names and m[2] in names else m[0],
+            cleaned,
+        )
     result: set[int] = set()
     for token in _LIST_SEPARATORS.split(cleaned):
         if not token or token in fillers:

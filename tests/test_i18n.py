@@ -12,7 +12,7 @@ from babel.messages.pofile import read_po, write_po
 from bot import texts
 from bot.i18n import LANGUAGES, Tr, supported, tr
 from content.catalogues import ROOT, check_catalogues, check_english, check_language, check_template
-from handlers.settings import day_words, describe_days
+from handlers.settings import day_words, describe_days, range_words
 from scheduler.timecalc import ALL_DAYS, WEEKDAYS, parse_days
 
 
@@ -66,6 +66,18 @@ def test_days_are_understood_and_described_in_each_language() -> None:
     assert parse_days(ru(texts.WEEKDAYS), day_words(ru)) == WEEKDAYS
     assert parse_days("lunes y viernes", day_words(es)) == frozenset({0, 4})
     assert parse_days(es(texts.EVERY_DAY), day_words(es)) == ALL_DAYS
+    # Ranges in the person's words: "de lunes a viernes", "с понедельника по пятницу".
+    assert parse_days("de lunes a viernes", day_words(es), range_words(es)) == WEEKDAYS
+    assert parse_days("lunes hasta miércoles", day_words(es), range_words(es)) == frozenset(
+        {0, 1, 2}
+    )
+    assert parse_days("с понедельника по пятницу", day_words(ru), range_words(ru)) == WEEKDAYS
+    assert parse_days("по вторникам и четвергам", day_words(ru), range_words(ru)) == frozenset(
+        {1, 3}
+    )
+    assert parse_days("со вторника до четверга", day_words(ru), range_words(ru)) == frozenset(
+        {1, 2, 3}
+    )
     assert describe_days(frozenset({0, 2}), es) == "lun, mié"
     assert describe_days(WEEKDAYS, ru) == ru(texts.WEEKDAYS)
 
