@@ -6,6 +6,7 @@ import shutil
 from datetime import date, time
 from pathlib import Path
 
+import pytest
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po, write_po
 
@@ -49,11 +50,15 @@ def test_dates_times_and_names_follow_each_language() -> None:
     assert tr("es").country_code("Alemania") == "DE"
 
 
-def test_a_gap_or_a_broken_translation_falls_back_to_english() -> None:
+def test_a_gap_or_a_broken_translation_falls_back_to_english(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     t = tr("ru")
     assert t("A sentence nobody has translated.") == "A sentence nobody has translated."
     broken = Tr("ru")
-    broken._catalogue._catalog["Lovely: {time} it is."] = "Отлично: {время}."  # type: ignore[attr-defined]
+    # The catalogue is shared by every Tr of the language: break it for this test only.
+    catalog = broken._catalogue._catalog  # type: ignore[attr-defined]
+    monkeypatch.setitem(catalog, "Lovely: {time} it is.", "Отлично: {время}.")
     assert broken(texts.TIME_SET_ONBOARDING, time="08:00") == "Lovely: 08:00 it is."
 
 
