@@ -512,3 +512,11 @@ PLAN_EMERGENCY = N_("Emergency: {number}. Crisis lines: /sos")
 PLAN_TITLE = N_("My safety plan")
 PLAN_KEPT = N_("I've kept your plan in your journal; /sos will show it too.")
 PLAN_UNKEPT = N_("I haven't kept it (your journal is off). Pinning it keeps it here.")
+
+# ------------------------------------------------------------------ the terminal demo
+DEMO_INTRO = N_("trustbot demo: a local chat with the real bot (nothing leaves this machine).")
+DEMO_HELP = N_(
+    "Type a message or a command (/start, /lesson, /checkin, /meditate, /sos, /help).\n"
+    "Type a button's number to press it. Type /quit or press Ctrl-D to leave."
+)
+DEMO_GOODBYE = N_("Goodbye. Take care of yourself. 🌿")

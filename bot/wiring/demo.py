@@ -16,15 +16,13 @@ import textwrap
 from pathlib import Path
 from typing import Any, TextIO
 
+from bot import texts
 from bot.config import Settings, load_settings
 from bot.emulator import BotAPIEmulator, SentMessage
+from bot.i18n import tr
 from bot.wiring.app import build_application
 
 QUIET_SECONDS = 0.35
-HELP = (
-    "Type a message or a command (/start, /lesson, /checkin, /meditate, /sos, /help).\n"
-    "Type a button's number to press it. Type /quit or press Ctrl-D to leave."
-)
 
 
 def render(message: SentMessage, buttons: list[tuple[int, str, str]], width: int = 76) -> str:
@@ -69,8 +67,9 @@ async def run_demo(
     printed = 0
     buttons: list[tuple[int, str, str]] = []  # (number, label, data) of the latest keyboard
     keyboard_message = 0
-    print("trustbot demo: a local chat with the real bot (nothing leaves this machine).", file=out)
-    print(HELP + "\n", file=out)
+    t = tr(language)
+    print(t(texts.DEMO_INTRO), file=out)
+    print(t(texts.DEMO_HELP) + "\n", file=out)
     try:
         async with app:
             assert app.post_init is not None and app.post_shutdown is not None
@@ -109,7 +108,7 @@ async def run_demo(
     finally:
         await emulator.stop()
         shutil.rmtree(workdir, ignore_errors=True)
-    print("Goodbye. Take care of yourself. 🌿", file=out)
+    print(t(texts.DEMO_GOODBYE), file=out)
     return 0
 
 
