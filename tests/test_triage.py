@@ -162,6 +162,10 @@ def test_pattern_normalisation_keeps_regex_syntax() -> None:
         ("ｓｕｉｃｉｄｅ", "suicide"),
         ("self-harm", "self harm"),
         ("pills 💊💊", "pils emjpil emjpil"),
+        # A run of one signal emoji keeps three: 2,000 knives were 2,000 words for every
+        # pattern (135 ms a message); a mixed run is kept whole.
+        ("🔪" * 2000, "emjknife emjknife emjknife"),
+        ("again 💊💊💊💊 🩸🔪", "again emjpil emjpil emjpil emjblod emjknife"),
         ("Müde café", "mude cafe"),
         ("ёлка", "елка"),
     ],
@@ -494,6 +498,31 @@ EVERYDAY = [
     "I wrote a will after the baby was born",
     "would anyone notice if I left the party early",
 ]
+
+
+# Harmless-context words are read in the sentences around a risk, so a word that also belongs
+# to a crisis (a pill box, a ward, a helpline, losing a job, a parent, a voice message) must
+# never be one: each of these came out none once, after a lexicon change that only looked at
+# the training negatives.
+CONTEXT_MUST_NOT_CLEAR = [
+    ("I've been looking up fatal doses. Filled my pill box with everything I have.", "crisis"),
+    ("I counted my pills tonight. They upped my meds last week, so now I have enough.", "crisis"),
+    ("This is my last night here. The nurses on the ward won't notice.", "crisis"),
+    ("C'est mon dernier message. J'ai appelé la ligne d'écoute, personne n'a répondu.", "crisis"),
+    ("Je veux juste disparaître. J'écoute ce morceau en boucle depuis des heures.", "crisis"),
+    ("je veux juste disparaitre. ma mère s'en fiche mdr", "crisis"),
+    ("Это моё последнее сообщение. Отключу уведомления и всё.", "crisis"),
+    ("Раздаю свои вещи. Меня увольняют, сил больше нет.", "crisis"),
+    ("Хочу умереть. Мама прислала голосовое, а мне всё равно.", "crisis"),
+    ("Это моё последнее сообщение. Звонила на телефон доверия, никто не ответил.", "crisis"),
+    ("me quiero morir jsjs, mi madre me echó de casa", "crisis"),
+    ("ya no puedo más, mi padre me odia jaja", "concern"),
+]
+
+
+@pytest.mark.parametrize(("text", "level"), CONTEXT_MUST_NOT_CLEAR)
+def test_words_that_also_belong_to_a_crisis_never_clear_it(text: str, level: str) -> None:
+    assert rules_triage(text).level >= Level[level.upper()], text
 
 
 @pytest.mark.parametrize("text", AT_LEAST_CONCERN)
