@@ -125,3 +125,23 @@ def test_a_model_that_cannot_load_leaves_the_rules_alone(
     text = "can't get out of bed for weeks, everything is grey"
     assert triage(text) == rules_triage(text)
     assert combine(text, TriageResult(Level.NONE)) == TriageResult(Level.NONE)
+
+
+def test_a_full_word_cache_starts_again_without_losing_the_sentences_words(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A long-running bot fills the per-word cache; the sentence that fills it shares words
+    with the cache and brings new ones, and must be scored like any other (it once raised
+    KeyError: the shared words were cleared with the cache and never learned again)."""
+    fresh = model.Model(model.read())
+    texts = [
+        "ich kann nicht mehr schlafen",
+        "ich will nicht mehr ohne dich sein",
+        "i can't sleep and i keep thinking about the end",
+        "nicht mehr ohne dich, i keep thinking",
+    ]
+    expected = [fresh.scores(t) for t in texts]
+    small = model.Model(model.read())
+    monkeypatch.setattr(model, "WORD_CACHE", 8)
+    assert [small.scores(t) for t in texts] == expected
+    assert len(small._word_count) <= 8 + 10  # it did start again

@@ -89,10 +89,6 @@ class Model:
         return len(self._index)
 
     def _learn(self, words: set[str]) -> None:
-        if len(self._word_count) + len(words) > WORD_CACHE:
-            self._word_concern.clear()
-            self._word_crisis.clear()
-            self._word_count.clear()
         get = self._index.get
         for word in words:
             features = word_features(word)
@@ -107,6 +103,13 @@ class Model:
         words = capped(words)
         missing = set(words).difference(self._word_count)
         if missing:
+            if len(self._word_count) + len(missing) > WORD_CACHE:
+                # Full: start again, and learn the whole sentence, not only its new words
+                # (the words it shares with the cache would be gone with it).
+                self._word_concern.clear()
+                self._word_crisis.clear()
+                self._word_count.clear()
+                missing = set(words)
             self._learn(missing)
         pairs = list(filter(None, map(self._index.get, pair_names)))
         return (
