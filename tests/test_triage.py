@@ -617,6 +617,14 @@ def test_every_risk_pattern_is_found_through_its_anchors() -> None:
         "no voy a matarme todavia",
         "ich bring mich heute nacht nicht um. aber bald",
         "je vais pas me tuer. pas ce soir",
+        # behind a comma, in a sentence of its own, or as the negation itself
+        "I'm not going to kill myself, not yet",
+        "I won't kill myself, not tonight anyway",
+        "no quiero matarme, todavia no",
+        "Я не хочу убить себя. Не сегодня",
+        "je ne suis pas suicidaire. pas encore",
+        "ich bin noch nicht suizidal",
+        "I'm not suicidal yet",
     ],
 )
 def test_a_negation_that_only_postpones_keeps_the_risk(text: str) -> None:
@@ -629,6 +637,10 @@ def test_a_negation_that_only_postpones_keeps_the_risk(text: str) -> None:
         "not suicidal. see you soon!",
         "I'm not suicidal. Not at all.",
         "I'm not suicidal, just tired tonight",
+        # a time word opening a longer sentence, and "yet" meaning "but"
+        "I'm not going to kill myself. Tonight I'm going to the cinema",
+        "I'm not suicidal. Soon I'll be on holiday!",
+        "I'm not suicidal yet I feel empty",
     ],
 )
 def test_a_time_word_further_from_a_negation_is_no_postponement(text: str) -> None:

@@ -183,6 +183,41 @@ def _starts_with_postpone(text: str, lex: Lexicon) -> bool:
     return bool(rx and (m := rx.search(text)) and m.start() <= 1)
 
 
+# A clause of postponement is short: the postponing words and at most this many in all.
+_POSTPONE_CLAUSE = 4
+_NEGATION_WORDS = frozenset("not no never nicht nie kein pas jamais no nunca не нет".split())
+
+
+def _clause_postpones(words: list[str], lex: Lexicon) -> bool:
+    """A short clause that opens with postponement, its contrast words read with and
+    without ("but not yet": "not yet" and "yet"; "не сегодня": as it is)."""
+    if len(words) > _POSTPONE_CLAUSE + 2:
+        return False
+    for k, word in enumerate(words):
+        rest = words[k:]
+        if len(rest) <= _POSTPONE_CLAUSE and _starts_with_postpone(" ".join(rest), lex):
+            return True
+        if word not in _CONTRAST:
+            return False
+    return False
+
+
+def _postponing_negation(before: list[str], lex: Lexicon) -> bool:
+    """The words just before a hit are a negation that postpones: "noch nicht", "not yet",
+    "пока не", "todavia no" (a postponing word with a negation inside it or next to it)."""
+    rx = lex.modifiers.get("postpone")
+    if rx is None or not before:
+        return False
+    text = " ".join(before)
+    for m in rx.finditer(text):
+        inside = text[m.start() : m.end()].split()
+        prev = text[: m.start()].split()[-1:]
+        nxt = text[m.end() :].split()[:1]
+        if _NEGATION_WORDS.intersection(inside + prev + nxt) and not text[m.end() :].split()[1:]:
+            return True
+    return False
+
+
 def _trivial(window: str, lex: Lexicon) -> bool:
     """Plainly trivial context: a trivial topic, or a weaker one with laughter."""
     if _mod("trivial", window, lex):
@@ -440,19 +475,28 @@ class _Judge:
         self.firm_risk = True
 
     def _postponed(self, hit: _Hit) -> bool:
-        """Whether a negated risk is only put off: a postponing word right after it ("not
-        going to kill myself yet") or opening the next sentence ("Not tonight. But soon.").
-        The risk then stands; a postponing word further away ("not suicidal, just tired
-        tonight") is not read as one."""
-        close = self.segments[hit.segment][hit.end :].split(",", 1)[0].split()[:3]
-        if _starts_with_postpone(" ".join(close), self.lex):
+        """Whether a negated risk is only put off, so that it stands:
+
+        * a postponing word right after it ("not going to kill myself yet");
+        * a short clause of postponement after it, behind a comma or opening the next
+          sentence ("..., not yet", "Not tonight. But soon.", "Не сегодня", "pas encore");
+        * a negation that is itself a postponement, just before it ("noch nicht suizidal").
+
+        A postponing word in a longer clause ("Tonight I'm going to the cinema") or further
+        away ("not suicidal, just tired tonight") is not read as one.
+        """
+        seg = self.segments[hit.segment]
+        lex = self.lex
+        clauses = seg[hit.end :].split(",")
+        if _starts_with_postpone(" ".join(clauses[0].split()[:3]), lex):
+            return True
+        if len(clauses) > 1 and _clause_postpones(clauses[1].split(), lex):
             return True
         if hit.segment + 1 < len(self.segments):
-            words = self.segments[hit.segment + 1].split()
-            while words and words[0] in _CONTRAST:
-                words = words[1:]
-            return _starts_with_postpone(" ".join(words[:4]), self.lex)
-        return False
+            following = self.segments[hit.segment + 1].split(",", 1)[0].split()
+            if _clause_postpones(following, lex):
+                return True
+        return _postponing_negation(seg[: hit.start].split()[-4:], lex)
 
     def _weak(self, cat: Category, seg: str) -> None:
         lex = self.lex
