@@ -255,14 +255,18 @@ def parse_days(
     cleaned = _RANGE_WORDS.sub("-", cleaned)
     extra = [w.casefold() for w in ranges if w]
     if extra:
-        # Only between two day names: a range word may be a filler in its other sense
-        # (Russian "по" in "по вторникам").
+        # Only between two day names, and not when the same word also stands before the
+        # first: a range word may be a filler in its other sense (Russian "по" in "по
+        # вторникам по четвергам", every Tuesday and Thursday).
         alternatives = "|".join(map(re.escape, extra))
-        cleaned = re.sub(
-            rf"(\w+)\s+(?:{alternatives})\s+(\w+)",
-            lambda m: f"{m[1]}-{m[2]}" if m[1] in names and m[2] in names else m[0],
-            cleaned,
-        )
+
+        def join(m: re.Match[str]) -> str:
+            before = m.string[: m.start()].split()[-1:]
+            if m[1] in names and m[3] in names and before != [m[2]]:
+                return f"{m[1]}-{m[3]}"
+            return m[0]
+
+        cleaned = re.sub(rf"(\w+)\s+({alternatives})\s+(\w+)", join, cleaned)
     result: set[int] = set()
     for token in _LIST_SEPARATORS.split(cleaned):
         if not token or token in fillers:

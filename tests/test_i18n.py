@@ -83,6 +83,13 @@ def test_days_are_understood_and_described_in_each_language() -> None:
     assert parse_days("со вторника до четверга", day_words(ru), range_words(ru)) == frozenset(
         {1, 2, 3}
     )
+    # "по" before every day is "every", not a range: Tuesdays and Thursdays, not Tue to Thu.
+    assert parse_days("по вторникам по четвергам", day_words(ru), range_words(ru)) == frozenset(
+        {1, 3}
+    )
+    assert parse_days(
+        "по понедельникам по средам по пятницам", day_words(ru), range_words(ru)
+    ) == frozenset({0, 2, 4})
     assert describe_days(frozenset({0, 2}), es) == "lun, mié"
     assert describe_days(WEEKDAYS, ru) == ru(texts.WEEKDAYS)
 
