@@ -520,3 +520,6 @@ DEMO_HELP = N_(
     "Type a button's number to press it. Type /quit or press Ctrl-D to leave."
 )
 DEMO_GOODBYE = N_("Goodbye. Take care of yourself. 🌿")
+# The prompt before what the person types ("you> "), and the line when they press a button.
+DEMO_YOU = N_("you")
+DEMO_PRESSED = N_("(you pressed: {label})")

@@ -63,14 +63,19 @@ async def test_demo_answers_start_lesson_checkin_meditate_and_sos() -> None:
     assert "[1]" in screen and "Goodbye" in screen
 
 
-async def test_the_demo_speaks_its_language_from_the_first_line_to_the_last() -> None:
+@pytest.mark.parametrize("language", ["es", "es-419"])
+async def test_the_demo_speaks_its_language_from_the_first_line_to_the_last(
+    language: str,
+) -> None:
     out = io.StringIO()
-    script = io.StringIO("/start\n/quit\n")
-    assert await run_demo(user_id=6, inp=script, out=out, language="es") == 0
+    script = io.StringIO("/start\n1\n/quit\n")
+    assert await run_demo(user_id=6, inp=script, out=out, language=language) == 0
     screen = out.getvalue()
     assert screen.startswith("trustbot demo: un chat local")
     assert "Para pulsar un botón" in screen and "Hasta pronto. Cuídate mucho." in screen
+    assert "tú> " in screen and "(pulsaste: " in screen
     assert "Goodbye" not in screen and "Type a message" not in screen
+    assert "you> " not in screen and "you pressed" not in screen
 
 
 async def test_key_rotation_reseals_the_journal_and_replaces_the_key_file(tmp_path: Path) -> None:

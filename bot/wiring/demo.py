@@ -19,7 +19,7 @@ from typing import Any, TextIO
 from bot import texts
 from bot.config import Settings, load_settings
 from bot.emulator import BotAPIEmulator, SentMessage
-from bot.i18n import tr
+from bot.i18n import supported, tr
 from bot.wiring.app import build_application
 
 QUIET_SECONDS = 0.35
@@ -67,7 +67,9 @@ async def run_demo(
     printed = 0
     buttons: list[tuple[int, str, str]] = []  # (number, label, data) of the latest keyboard
     keyboard_message = 0
-    t = tr(language)
+    # The language the bot will speak for this app language ("es-419" is Spanish).
+    t = tr(supported(language) or "en")
+    you = t(texts.DEMO_YOU)
     print(t(texts.DEMO_INTRO), file=out)
     print(t(texts.DEMO_HELP) + "\n", file=out)
     try:
@@ -78,7 +80,7 @@ async def run_demo(
             assert app.updater is not None
             await app.updater.start_polling(poll_interval=0.0, timeout=1)
             while True:
-                print("you> ", end="", file=out, flush=True)
+                print(f"{you}> ", end="", file=out, flush=True)
                 line = await asyncio.to_thread(inp.readline)
                 if not line:
                     print(file=out)
@@ -90,7 +92,7 @@ async def run_demo(
                     break
                 if line.isdigit() and buttons and 1 <= int(line) <= len(buttons):
                     _, label, data = buttons[int(line) - 1]
-                    print(f"(you pressed: {label})", file=out)
+                    print(t(texts.DEMO_PRESSED, label=label), file=out)
                     emulator.press_button(user_id, keyboard_message, data)
                 else:
                     # As Telegram does, every message carries the person's app language.
