@@ -25,7 +25,7 @@ from collections import Counter
 from collections.abc import Iterable
 from itertools import pairwise
 
-from bot.triage.rules import segments
+from bot.triage.normalise import segment_words
 
 __all__ = [
     "MAX_N",
@@ -61,8 +61,8 @@ def sentences(text: str) -> list[list[str]]:
     merged: list[list[str]] = []
     carry: list[str] = []
     size = 0
-    for seg in segments(text):
-        carry.extend(seg.split())
+    for seg, words in segment_words(text):
+        carry.extend(words)
         size += len(seg) + 1
         if size > _MIN_SENTENCE:
             merged.append(carry)
@@ -104,8 +104,10 @@ MAX_REPEATS = 2
 def capped(items: Iterable[str]) -> list[str]:
     """``items`` without the occurrences of each beyond :data:`MAX_REPEATS`, in order."""
     items = list(items)
-    if max(Counter(items).values(), default=0) <= MAX_REPEATS:
-        return items  # the usual case, counted in C
+    if len(items) - len(set(items)) < MAX_REPEATS:
+        return items  # too few repeats for any item to pass the cap: the usual case
+    if max(Counter(items).values()) <= MAX_REPEATS:
+        return items
     seen: Counter[str] = Counter()
     out = []
     for item in items:

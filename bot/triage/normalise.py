@@ -23,6 +23,7 @@ __all__ = [
     "normalise",
     "normalise_pattern",
     "prepared",
+    "segment_words",
     "segments",
 ]
 
@@ -227,6 +228,11 @@ def _segment_tokens(text: str) -> list[tuple[str, list[str]]]:
         if seg:
             out.append((seg, words))
     return out
+
+
+def segment_words(text: str) -> list[tuple[str, list[str]]]:
+    """Normalise ``text``: each non-empty segment with its words (``segment.split()``)."""
+    return _segment_tokens(text)
 
 
 def normalise(text: str) -> str:
