@@ -119,6 +119,21 @@ def long_message(rng: random.Random, with_risk: bool) -> str:
     return " ".join(parts)[:4096]
 
 
+# Inputs that once cost far more than a journal of the same length: runs of one emoji (each a
+# word for the patterns), runs of a risk word, and punctuation. At most 4,096 characters each.
+HOSTILE = [
+    "\U0001f52a" * 2000,
+    "\U0001fa78\U0001f52a" * 1000,
+    "again " + "\U0001f52a" * 2000,
+    "\U0001f48a\U0001f52a\U0001fa78\U0001faa2" * 500,
+    "kms " * 1000,
+    "bye " * 1000,
+    "die die " * 500,
+    "," * 4000,
+    "no " * 1300,
+]
+
+
 def percentile(sorted_values: Sequence[float], q: float) -> float:
     """The nearest-rank percentile (``q`` in 0..100) of already sorted values."""
     rank = max(1, -(-len(sorted_values) * q // 100))  # ceil(n * q / 100), at least 1
@@ -205,6 +220,8 @@ def main() -> None:
     grown = rss_mb() - before
     report("rules only", *base)
     report("rules+model", *full)
+    hostile = latencies(triage, HOSTILE, args.repeat)[0]
+    print(f"rules+model: {len(HOSTILE)} hostile inputs (runs): max_ms={max(hostile):.3f}")
     rate, base_rate = statistics.median(full[0]), statistics.median(base[0])
     p99, base_p99 = percentile(full[1], 99), percentile(base[1], 99)
     print(

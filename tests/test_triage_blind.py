@@ -3,15 +3,20 @@
 Two pairs of sets, each written by writers who saw only the safety specification, never the
 rules, the training data or the model, and never trained or tuned on:
 
-* `triage_blind_en.jsonl` (360) and `triage_blind_intl.jsonl` (320: es, ru, de, fr), read seven
+* `triage_blind_en.jsonl` (360) and `triage_blind_intl.jsonl` (320: es, ru, de, fr), read nine
   times as the training data grew (docs/safety.md, "Measured"), so no longer a first look;
 * `triage_blind2_en.jsonl` (360) and `triage_blind2_intl.jsonl` (520), written on 2026-12-04
-  and read once, for the model shipped that day.
+  and read three times: the model shipped that day; an experiment that was not merged
+  (concept features, docs/safety.md); the shipped model again after the review's rule fixes,
+  which moved no figure.
 
 The issue's targets (crisis recall 0.90, safety recall 0.95, crisis scored none 1%, false alarm
 3%, over-referral 10%) are NOT met yet. These tests hold what the reads measured, so that a
-change that loses ground fails here. Raise the bars as the data grows. A bar was lowered once,
-on the seventh read of the first sets (see the comments), and docs/safety.md says why.
+change that loses ground fails here: that is how the concept experiment was kept out. Raise
+the bars as the data grows; never lower one to let a change pass. Four bars were lowered on
+the seventh read of the first sets, with the model rebuilt from 2,300 more training messages
+(under-triage outside English 4% -> 6%, safety outside English 0.93 -> 0.92, Russian safety
+0.97 -> 0.95 and Russian under-triage 0% -> 4%, one message of 28); docs/safety.md says so.
 """
 
 from __future__ import annotations

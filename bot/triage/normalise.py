@@ -90,10 +90,23 @@ def _build_table() -> dict[int, str]:
 
 
 _TABLE = _build_table()
-# A run of one signal emoji says no more after its third: "🔪" * 2,000 would otherwise be
-# 2,000 words that every pattern reads (18,000 characters of "emjknife"). The learned layer
-# counts a word at most twice per sentence, so its scores are unchanged.
-_EMOJI_RUN = re.compile(r"(emj[a-z]+)(?: +\1\b){3,}")
+# A run of signal emoji says no more after each one's third: "🔪" * 2,000 would otherwise be
+# 2,000 words that every pattern reads (18,000 characters of "emjknife"), and "🩸🔪" * 1,000
+# as many. The learned layer counts a word at most twice per sentence, so its scores are
+# unchanged.
+_EMOJI_RUN = re.compile(r"emj[a-z]+(?: +emj[a-z]+){3,}")
+
+
+def _fewer_emoji(match: re.Match[str]) -> str:
+    seen: dict[str, int] = {}
+    kept = []
+    for word in match.group().split():
+        seen[word] = seen.get(word, 0) + 1
+        if seen[word] <= 3:
+            kept.append(word)
+    return " ".join(kept)
+
+
 _LEET_MAP = {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s"}
 _LEET_MAP.update({"!": "i", "*": "i", "|": "l"})
 # Leetspeak: symbols between letters, a digit ending a word after two letters, or @/$ starting
@@ -181,7 +194,7 @@ def prepared(text: str) -> tuple[tuple[str, ...], bool]:
     else:
         t = unicodedata.normalize("NFKC", text).casefold().translate(_TABLE)
         if " emj" in t:
-            t = _EMOJI_RUN.sub(r"\1 \1 \1", t)
+            t = _EMOJI_RUN.sub(_fewer_emoji, t)
     if _LEET_ANY.search(t):
         t = _LEET.sub(_unleet, t)
     t = _SEGMENT_SPLIT.sub("\n", t)

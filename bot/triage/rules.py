@@ -24,8 +24,9 @@ steps 3 and 4 this module):
 
 The lexicons are data a clinician can extend without code; see ``content/triage/README.md``.
 
-Speed (``bench/triage.py``: about 3 ms for a 4,096-character message at p99, rules and the
-learned layer together within the 5 ms budget). One filter stands in front of each risk
+Speed (``bench/triage.py``; figures and machines in docs/benchmarks.md): the rules are about
+two thirds of the whole triage's time on a 4,096-character message, and the whole is held to
+a p99 of 5 ms. One filter stands in front of each risk
 regex, and it is a necessary condition for a match, so it changes no result, only how often a
 regex runs:
 
