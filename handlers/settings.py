@@ -109,6 +109,13 @@ def day_words(t: Tr) -> dict[str, frozenset[int]]:
             words.setdefault(name + "s", frozenset({day}))  # "los sábados"
     if t.lang == "ru":
         words.update(_russian_day_forms(t))
+        # "по будням", "по выходным": the dative plural of the two sets
+        for key, days in ((texts.WEEKDAYS, WEEKDAYS), (texts.WEEKENDS, WEEKENDS)):
+            plural = t(key).casefold()
+            if plural.endswith("ые"):
+                words[plural[:-2] + "ым"] = days
+            elif plural.endswith("и"):
+                words[plural[:-1] + "ям"] = days
     for filler in t(texts.DAY_FILLERS).split():
         words[filler.casefold()] = frozenset()
     return words

@@ -252,6 +252,13 @@ def parse_days(
             fillers.add(word)
     if cleaned in sets:
         return sets[cleaned]
+    # A phrase that names a set ("fines de semana", "every day") becomes one token, so that
+    # it can stand beside other words ("los fines de semana", "mon and weekends").
+    for phrase in sorted((p for p in sets if " " in p), key=len, reverse=True):
+        if phrase in cleaned:
+            token = phrase.replace(" ", "_")
+            sets[token] = sets[phrase]
+            cleaned = re.sub(rf"(?<!\w){re.escape(phrase)}(?!\w)", token, cleaned)
     cleaned = _RANGE_WORDS.sub("-", cleaned)
     extra = [w.casefold() for w in ranges if w]
     if extra:
@@ -259,6 +266,8 @@ def parse_days(
         # first: a range word may be a filler in its other sense (Russian "по" in "по
         # вторникам по четвергам", every Tuesday and Thursday).
         alternatives = "|".join(map(re.escape, extra))
+        # ... and fillers may stand after the range word: "los lunes a los viernes".
+        skip = "|".join(map(re.escape, sorted(fillers, key=len, reverse=True)))
 
         def join(m: re.Match[str]) -> str:
             before = m.string[: m.start()].split()[-1:]
@@ -266,7 +275,7 @@ def parse_days(
                 return f"{m[1]}-{m[3]}"
             return m[0]
 
-        cleaned = re.sub(rf"(\w+)\s+({alternatives})\s+(\w+)", join, cleaned)
+        cleaned = re.sub(rf"(\w+)\s+({alternatives})\s+(?:(?:{skip})\s+)*(\w+)", join, cleaned)
     result: set[int] = set()
     for token in _LIST_SEPARATORS.split(cleaned):
         if not token or token in fillers:

@@ -90,6 +90,15 @@ def test_days_are_understood_and_described_in_each_language() -> None:
     assert parse_days(
         "по понедельникам по средам по пятницам", day_words(ru), range_words(ru)
     ) == frozenset({0, 2, 4})
+    # Articles and set names inside a longer answer: "los lunes a los viernes", "los fines de
+    # semana", "lunes y los fines de semana", "по выходным", "по будням".
+    assert parse_days("los lunes a los viernes", day_words(es), range_words(es)) == WEEKDAYS
+    assert parse_days("los fines de semana", day_words(es), range_words(es)) == frozenset({5, 6})
+    assert parse_days("lunes y los fines de semana", day_words(es), range_words(es)) == (
+        frozenset({0, 5, 6})
+    )
+    assert parse_days("по выходным", day_words(ru), range_words(ru)) == frozenset({5, 6})
+    assert parse_days("по будням", day_words(ru), range_words(ru)) == WEEKDAYS
     assert describe_days(frozenset({0, 2}), es) == "lun, mié"
     assert describe_days(WEEKDAYS, ru) == ru(texts.WEEKDAYS)
 

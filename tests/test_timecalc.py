@@ -484,6 +484,8 @@ def test_format_then_parse_round_trips(hour: int, minute: int) -> None:
         ("every monday", frozenset({0})),
         ("weekdays, sun", frozenset({0, 1, 2, 3, 4, 6})),
         ("Mon-Wed, Sat", frozenset({0, 1, 2, 5})),
+        ("mon and every day", ALL_DAYS),
+        ("work days and sat", frozenset({0, 1, 2, 3, 4, 5})),
     ],
 )
 def test_parse_days(text: str, expected: frozenset[int]) -> None:
