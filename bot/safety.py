@@ -10,6 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from functools import cache
+
+from babel import Locale, UnknownLocaleError
 
 from bot.triage import Level
 from content.resources import Country, Line, Resources
@@ -67,8 +70,25 @@ def format_line(line: Line, lang: str = "en") -> str:
     return out
 
 
+@cache
+def _territories(lang: str) -> dict[str, str]:
+    try:
+        return dict(Locale.parse(lang).territories)
+    except (ValueError, TypeError, UnknownLocaleError):
+        return {}
+
+
+def country_name(country: Country, lang: str = "en") -> str:
+    """The country's name in the reader's language (CLDR); in English, as our data gives it."""
+    if lang == "en":
+        return country.name
+    return _territories(lang).get(country.code.upper(), country.name)
+
+
 def emergency_line(country: Country, lang: str = "en") -> str:
-    return text(lang, "emergency_in_country").format(country=country.name, number=country.emergency)
+    return text(lang, "emergency_in_country").format(
+        country=country_name(country, lang), number=country.emergency
+    )
 
 
 def lines_block(
@@ -81,7 +101,9 @@ def lines_block(
         for code in WIDELY_USED:
             known = resources.country(code)
             if known and known.crisis:
-                parts.append(f"{known.name}: {format_line(known.crisis[0], lang)[2:]}")
+                parts.append(
+                    f"{country_name(known, lang)}: {format_line(known.crisis[0], lang)[2:]}"
+                )
         parts.append(directories(resources, lang=lang))
         return "\n".join(parts)
     parts = [emergency_line(country, lang)]

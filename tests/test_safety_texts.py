@@ -45,3 +45,14 @@ def test_a_crisis_answer_in_russian_is_all_russian_but_the_service_names() -> No
     text = safety.crisis_message(resources, resources.country("RU"), "ru")
     assert "112" in text and "I'm really glad" not in text
     assert safety_texts()["ru"]["crisis_opening"] in text
+
+
+def test_countries_are_named_in_the_readers_language() -> None:
+    """Service names stay as their sources give them; the countries around them are the
+    reader's words (CLDR), in /sos without a country too."""
+    resources = load_resources()
+    unknown = safety.lines_block(resources, None, lang="ru")
+    assert "Великобритания: Samaritans" in unknown and "United Kingdom" not in unknown
+    assert "Alemania" in safety.emergency_line(resources.country("DE"), "es")
+    assert "Mexiko" in safety.emergency_line(resources.country("MX"), "de")
+    assert "in Germany" in safety.emergency_line(resources.country("DE"), "en")
