@@ -497,6 +497,14 @@ EVERYDAY = [
     "what's the point of this meeting",
     "I wrote a will after the baby was born",
     "would anyone notice if I left the party early",
+    # the everyday senses beside the plain-words control and stalking rules
+    "he found the new gym really good",
+    "she chose what I wore to the wedding lol",
+    "my partner went through my bag once looking for a lighter, he apologised",
+    "мама не даёт денег на кино, ну и ладно",
+    "ich hab kein eigenes Geld mehr diesen Monat, alles für Miete",
+    "j'ai trouvé un traceur pour mon chat",
+    "this is my last check-in before the holidays, see you in january",
 ]
 
 
