@@ -633,6 +633,10 @@ def test_every_risk_pattern_is_found_through_its_anchors() -> None:
         "je ne suis pas suicidaire. pas encore",
         "ich bin noch nicht suizidal",
         "I'm not suicidal yet",
+        # putting it off on its own, beside a plan or a date: the risk word was in the chat
+        "not right now. im too tired. but it's still the plan",
+        "Heute nicht. Aber ich hab mir ein Datum ausgesucht.",
+        "спокойно, не сегодня. но я уже решила",
     ],
 )
 def test_a_negation_that_only_postpones_keeps_the_risk(text: str) -> None:
@@ -649,6 +653,10 @@ def test_a_negation_that_only_postpones_keeps_the_risk(text: str) -> None:
         "I'm not going to kill myself. Tonight I'm going to the cinema",
         "I'm not suicidal. Soon I'll be on holiday!",
         "I'm not suicidal yet I feel empty",
+        "not yet, I'm exhausted from work",
+        "Not yet. I decided to wait for the sale",
+        "not yet, still got the plan to visit mum",
+        "pas encore, j'ai pris ma décision de partir en vacances en juillet",
     ],
 )
 def test_a_time_word_further_from_a_negation_is_no_postponement(text: str) -> None:

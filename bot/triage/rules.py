@@ -184,6 +184,8 @@ def _starts_with_postpone(text: str, lex: Lexicon) -> bool:
     return bool(rx and (m := rx.search(text)) and m.start() <= 1)
 
 
+# The weak signals a bare postponement ("Not yet.") makes a crisis with.
+_POSTPONED_WITH = frozenset({"plan", "means", "farewell", "finality"})
 # A clause of postponement is short: the postponing words and at most this many in all.
 _POSTPONE_CLAUSE = 4
 _NEGATION_WORDS = frozenset("not no never nicht nie kein pas jamais no nunca не нет".split())
@@ -544,10 +546,15 @@ class _Judge:
         # calm. Two different ones together, or one with any distress, read as crisis.
         weak = self.weak
         strong_context = bool(found) or sig_distress.value
-        if weak and (
+        # Putting it off ("Not yet.") counts only beside a plan, a date, means, a farewell or
+        # finality: "not yet, I'm exhausted" is an answer about a lesson, "not yet, I decided
+        # to wait for the sale" a purchase, "not yet, but I've picked a date" neither.
+        if "postpone" in weak and not weak & _POSTPONED_WITH:
+            weak = weak - {"postpone"}
+        if weak - {"postpone"} and (
             len(weak) >= 2 or strong_context or ("means" in weak and self.immediate.value)
         ):
-            reason = "preparation" if weak & {"means", "decision"} else "farewell"
+            reason = "preparation" if weak & {"means", "decision", "plan"} else "farewell"
             found.append((Level.CRISIS, f"crisis:{reason}"))
         elif "means" in weak:
             found.append((Level.CONCERN, "concern:means"))
