@@ -505,6 +505,10 @@ EVERYDAY = [
     "ich hab kein eigenes Geld mehr diesen Monat, alles für Miete",
     "j'ai trouvé un traceur pour mon chat",
     "this is my last check-in before the holidays, see you in january",
+    "je suis calme maintenant, le match est fini",
+    "ma décision est prise, je prends le master à Lyon",
+    "всё решено, едем в отпуск в августе",
+    "ich bin ganz ruhig, die Prüfung lief gut",
 ]
 
 
