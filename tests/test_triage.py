@@ -509,6 +509,9 @@ EVERYDAY = [
     "ma décision est prise, je prends le master à Lyon",
     "всё решено, едем в отпуск в августе",
     "ich bin ganz ruhig, die Prüfung lief gut",
+    "I don't want to see another birthday party like that lol",
+    "I don't want a future with him",
+    "j'en ai fini avec la vie de bureau",
 ]
 
 
