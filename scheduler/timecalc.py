@@ -262,18 +262,24 @@ def parse_days(
     cleaned = _RANGE_WORDS.sub("-", cleaned)
     extra = [w.casefold() for w in ranges if w]
     if extra:
-        # Only between two day names, and not when the same word also stands before the
-        # first: a range word may be a filler in its other sense (Russian "по" in "по
+        # Only between two day names, and not when the same word also stands before a plural
+        # first day: a range word may be a filler in its other sense (Russian "по" in "по
         # вторникам по четвергам", every Tuesday and Thursday).
         alternatives = "|".join(map(re.escape, extra))
         # ... and fillers may stand after the range word: "los lunes a los viernes".
         skip = "|".join(map(re.escape, sorted(fillers, key=len, reverse=True)))
 
         def join(m: re.Match[str]) -> str:
-            before = m.string[: m.start()].split()[-1:]
-            if m[1] in names and m[3] in names and before != [m[2]]:
-                return f"{m[1]}-{m[3]}"
-            return m[0]
+            if m[1] not in names or m[3] not in names:
+                return m[0]
+            # The word before the first day, read backwards from it (not the whole prefix,
+            # which would make a long answer quadratic). It matters only for a plural day
+            # (Russian dative "-ам"/"-ям": "по вторникам"); "по вт по чт" is still a range.
+            text, end = m.string, m.start()
+            before = text[text.rfind(" ", 0, max(end - 1, 0)) + 1 : end].strip()
+            if before == m[2] and m[1].endswith(("ам", "ям")):
+                return m[0]
+            return f"{m[1]}-{m[3]}"
 
         cleaned = re.sub(rf"(\w+)\s+({alternatives})\s+(?:(?:{skip})\s+)*(\w+)", join, cleaned)
     result: set[int] = set()

@@ -90,6 +90,11 @@ def test_days_are_understood_and_described_in_each_language() -> None:
     assert parse_days(
         "по понедельникам по средам по пятницам", day_words(ru), range_words(ru)
     ) == frozenset({0, 2, 4})
+    # ... but a singular or short day after "по" is still a range: "по пн по пт" is Mon-Fri.
+    assert parse_days("по пн по пт", day_words(ru), range_words(ru)) == WEEKDAYS
+    assert parse_days("по вторник по четверг", day_words(ru), range_words(ru)) == frozenset(
+        {1, 2, 3}
+    )
     # Articles and set names inside a longer answer: "los lunes a los viernes", "los fines de
     # semana", "lunes y los fines de semana", "по выходным", "по будням".
     assert parse_days("los lunes a los viernes", day_words(es), range_words(es)) == WEEKDAYS

@@ -640,6 +640,13 @@ def test_every_risk_pattern_is_found_through_its_anchors() -> None:
         "je ne suis pas suicidaire. pas encore",
         "ich bin noch nicht suizidal",
         "I'm not suicidal yet",
+        # a longer sentence behind "not yet" or "but", and "yet" before a new clause
+        "I'm not going to kill myself. Not yet but probably next week when everyone is away",
+        "I'm not going to kill myself. At least not this week.",
+        "no voy a matarme. Todavía no pero pronto lo haré y nadie podrá impedirlo",
+        "I'm not going to kill myself. But soon I will and no one can stop me.",
+        "im not going to kill myself yet im getting close",
+        "I won't kill myself. Not now.",
         # putting it off on its own, beside a plan or a date: the risk word was in the chat
         "not right now. im too tired. but it's still the plan",
         "Heute nicht. Aber ich hab mir ein Datum ausgesucht.",
@@ -659,7 +666,6 @@ def test_a_negation_that_only_postpones_keeps_the_risk(text: str) -> None:
         # a time word opening a longer sentence, and "yet" meaning "but"
         "I'm not going to kill myself. Tonight I'm going to the cinema",
         "I'm not suicidal. Soon I'll be on holiday!",
-        "I'm not suicidal yet I feel empty",
         "not yet, I'm exhausted from work",
         "Not yet. I decided to wait for the sale",
         "not yet, still got the plan to visit mum",

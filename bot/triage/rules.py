@@ -24,9 +24,9 @@ steps 3 and 4 this module):
 
 The lexicons are data a clinician can extend without code; see ``content/triage/README.md``.
 
-Speed (``bench/triage.py``; figures and machines in docs/benchmarks.md): the rules are about
-two thirds of the whole triage's time on a 4,096-character message, and the whole is held to
-a p99 of 5 ms. One filter stands in front of each risk
+Speed (``bench/triage.py``; figures and machines in docs/benchmarks.md): the rules are most
+of the whole triage's time on a 4,096-character message, and the whole is held to a p99 of
+5 ms. One filter stands in front of each risk
 regex, and it is a necessary condition for a match, so it changes no result, only how often a
 regex runs:
 
@@ -186,20 +186,28 @@ def _starts_with_postpone(text: str, lex: Lexicon) -> bool:
 
 # The weak signals a bare postponement ("Not yet.") makes a crisis with.
 _POSTPONED_WITH = frozenset({"plan", "means", "farewell", "finality"})
-# A clause of postponement is short: the postponing words and at most this many in all.
+# A clause that opens with a bare time word ("Tonight ...", "Soon ...") is a postponement
+# only when it is this short ("Not tonight. Soon."): "Tonight I'm going to the cinema" is not.
 _POSTPONE_CLAUSE = 4
 _NEGATION_WORDS = frozenset("not no never nicht nie kein pas jamais no nunca не нет".split())
 
 
 def _clause_postpones(words: list[str], lex: Lexicon) -> bool:
-    """A short clause that opens with postponement, its contrast words read with and
-    without ("but not yet": "not yet" and "yet"; "не сегодня": as it is)."""
-    if len(words) > _POSTPONE_CLAUSE + 2:
+    """A clause that opens with postponement, its contrast words read with and without ("but
+    not yet": "not yet" and "yet"; "не сегодня": as it is). Behind a contrast or a negation
+    ("Not yet but probably next week ...", "But soon I will ...") a clause of any length
+    counts; a bare time word opening it only in a short one."""
+    rx = lex.modifiers.get("postpone")
+    if rx is None:
         return False
     for k, word in enumerate(words):
-        rest = words[k:]
-        if len(rest) <= _POSTPONE_CLAUSE and _starts_with_postpone(" ".join(rest), lex):
-            return True
+        rest = " ".join(words[k:])
+        m = rx.search(rest)
+        if m and m.start() <= 1:
+            after = rest[m.end() :].split()[:1]
+            negated = _NEGATION_WORDS.intersection(m.group().split() + after)
+            if k > 0 or negated or len(words) <= _POSTPONE_CLAUSE:
+                return True
         if word not in _CONTRAST:
             return False
     return False
