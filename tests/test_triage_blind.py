@@ -3,12 +3,13 @@
 Two pairs of sets, each written by writers who saw only the safety specification, never the
 rules, the training data or the model, and never trained or tuned on:
 
-* `triage_blind_en.jsonl` (360) and `triage_blind_intl.jsonl` (320: es, ru, de, fr), read nine
+* `triage_blind_en.jsonl` (360) and `triage_blind_intl.jsonl` (320: es, ru, de, fr), read ten
   times as the training data grew (docs/safety.md, "Measured"), so no longer a first look;
 * `triage_blind2_en.jsonl` (360) and `triage_blind2_intl.jsonl` (520), written on 2026-12-04
-  and read three times: the model shipped that day; an experiment that was not merged
-  (concept features, docs/safety.md); the shipped model again after the review's rule fixes,
-  which moved no figure.
+  and read four times: the model shipped that day; an experiment that was not merged
+  (concept features, docs/safety.md); the shipped model after a review's rule fixes, which
+  moved no figure; and after new rules for what the cross-validation missed most, which raised
+  two bars (safety recall outside English 0.84 -> 0.85, Russian 0.82 -> 0.85).
 
 The issue's targets (crisis recall 0.90, safety recall 0.95, crisis scored none 1%, false alarm
 3%, over-referral 10%) are NOT met yet. These tests hold what the reads measured, so that a
@@ -92,7 +93,8 @@ def test_second_blind_sets_first_read() -> None:
     # 7.3%, 10.2%. Far from the targets, and the honest figure for wording nobody here wrote.
     assert en.crisis_recall >= 0.80 and en.safety_recall >= 0.91
     assert en.under_triage <= 0.08 and en.false_alarm <= 0.091 and en.over_referral <= 0.135
-    assert intl.crisis_recall >= 0.69 and intl.safety_recall >= 0.84
+    # Fourth read (new rules, same model): safety recall outside English 0.85, Russian 0.86.
+    assert intl.crisis_recall >= 0.69 and intl.safety_recall >= 0.85
     assert intl.under_triage <= 0.13 and intl.false_alarm <= 0.075
     assert intl.over_referral <= 0.105
 
@@ -103,7 +105,7 @@ def test_second_blind_sets_per_language() -> None:
     # 15.4%, 13.5%, 5.1%, 15.4%.
     for lang, safety, none in (
         ("es", 0.81, 0.16),
-        ("ru", 0.82, 0.14),
+        ("ru", 0.85, 0.14),
         ("de", 0.92, 0.06),
         ("fr", 0.82, 0.16),
     ):
