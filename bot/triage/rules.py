@@ -54,12 +54,22 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from bot.triage.clauses import (
+    POSTPONED_WITH,
+    clause_postpones,
+    first_person_close,
+    mod,
+    negated,
+    postponing_negation,
+    starts_with_postpone,
+    third_person,
+    trivial,
+)
 from bot.triage.levels import Level, TriageResult
 from bot.triage.lexicon import LEXICON, LEXICON_DIR, Category, Lexicon, load_lexicon, token_parts
 from bot.triage.normalise import (
     CACHE_LIMIT,
     COLLAPSED,
-    REPEATS,
     collapse,
     normalise,
     prepared,
@@ -117,142 +127,6 @@ class Analysis:
     distress: _Lazy  # distress words (not negated) or a concern-level hit, read on demand
     low_mood: _Lazy  # low-mood words (not negated), read on demand
     negated: bool
-
-
-def _mod(name: str, text: str, lex: Lexicon) -> bool:
-    rx = lex.modifiers.get(name)
-    return bool(rx and rx.search(text))
-
-
-# Words that may stand between a negation and what it negates ("not really going to").
-_NEGATION_GLUE = frozenset(
-    "i im am is be been being going to gona gonna realy actualy ever even so that like want wana "
-    "think fel feling planing trying about do would wil ever the a any myself of or anything "
-    "thinking having curently just al at sure it ned need had have ive thoughts thought of ideas "
-    "idea plans plan intention intentions desire urge urges wish or nor any "
-    # es fr de ru glue: "no voy a", "je ne vais pas", "ich werde nicht", "я не собираюсь"
-    "tengo voy a quiero pienso estoy me pensamientos ideas de d didees vais veux je vas va "
-    "werde wil mich ich gedanken an собираюсь буду хочу я мыслей мысли о об у меня есть".split()
-)
-_NEGATION_GLUE = frozenset(REPEATS.sub("", w) for w in _NEGATION_GLUE)  # text is collapsed too
-
-
-def _negated(seg: str, start: int, lex: Lexicon) -> bool:
-    """Whether a negation governs the words just before ``start`` in the same clause.
-
-    The negation must be close: only glue words ("going to", "really", "I think") may stand
-    between it and the hit, so "what I haven't told him is that I cut myself" is not negated.
-    """
-    window = seg[max(0, start - 60) : start].rsplit(",", 1)[-1]
-    brk = lex.modifiers.get("clause_break")
-    if brk:
-        ends = [m.end() for m in brk.finditer(window)]
-        if ends:
-            window = window[ends[-1] :]
-    rx = lex.modifiers.get("negation")
-    if rx is None:
-        return False
-    ends = [m.end() for m in rx.finditer(window)]
-    if not ends:
-        return False
-    between = window[ends[-1] :].split()
-    if len(between) > 4:
-        return False
-    if "or" in between or "nor" in between:  # "not depressed or suicidal"
-        return sum(1 for w in between if w not in _NEGATION_GLUE) <= 1
-    return all(w in _NEGATION_GLUE for w in between)
-
-
-_FEEL_WORDS = frozenset({"fel", "feling", "felt", "am", "so", "realy", "very"})
-
-
-def _first_person_close(seg: str, start: int, lex: Lexicon) -> bool:
-    """Whether the user speaks of themselves just before ``start`` ("I'm suicidal")."""
-    words = seg[:start].split()[-3:]
-    return _mod("first_person", " ".join(words), lex) or any(w in _FEEL_WORDS for w in words)
-
-
-# Words that may open a sentence before a postponing word ("But soon.", "Pero pronto").
-# Negations too: "Not tonight.", "Todavia no", "Pas ce soir".
-_CONTRAST = frozenset(
-    "but though just and not no pero solo y mais juste et pas aber nur und nicht но а и не".split()
-)
-
-
-def _starts_with_postpone(text: str, lex: Lexicon) -> bool:
-    rx = lex.modifiers.get("postpone")
-    return bool(rx and (m := rx.search(text)) and m.start() <= 1)
-
-
-# The weak signals a bare postponement ("Not yet.") makes a crisis with.
-_POSTPONED_WITH = frozenset({"plan", "means", "farewell", "finality"})
-# A clause that opens with a bare time word ("Tonight ...", "Soon ...") is a postponement
-# only when it is this short ("Not tonight. Soon."): "Tonight I'm going to the cinema" is not.
-_POSTPONE_CLAUSE = 4
-_NEGATION_WORDS = frozenset("not no never nicht nie kein pas jamais no nunca не нет".split())
-
-
-def _clause_postpones(words: list[str], lex: Lexicon) -> bool:
-    """A clause that opens with postponement, its contrast words read with and without ("but
-    not yet": "not yet" and "yet"; "не сегодня": as it is). Behind a contrast or a negation
-    ("Not yet but probably next week ...", "But soon I will ...") a clause of any length
-    counts; a bare time word opening it only in a short one."""
-    rx = lex.modifiers.get("postpone")
-    if rx is None:
-        return False
-    for k, word in enumerate(words):
-        rest = " ".join(words[k:])
-        m = rx.search(rest)
-        if m and m.start() <= 1:
-            after = rest[m.end() :].split()[:1]
-            negated = _NEGATION_WORDS.intersection(m.group().split() + after)
-            if k > 0 or negated or len(words) <= _POSTPONE_CLAUSE:
-                return True
-        if word not in _CONTRAST:
-            return False
-    return False
-
-
-def _postponing_negation(before: list[str], lex: Lexicon) -> bool:
-    """The words just before a hit are a negation that postpones: "noch nicht", "not yet",
-    "пока не", "todavia no" (a postponing word with a negation inside it or next to it)."""
-    rx = lex.modifiers.get("postpone")
-    if rx is None or not before:
-        return False
-    text = " ".join(before)
-    for m in rx.finditer(text):
-        inside = text[m.start() : m.end()].split()
-        prev = text[: m.start()].split()[-1:]
-        nxt = text[m.end() :].split()[:1]
-        if _NEGATION_WORDS.intersection(inside + prev + nxt) and not text[m.end() :].split()[1:]:
-            return True
-    return False
-
-
-def _trivial(window: str, lex: Lexicon) -> bool:
-    """Plainly trivial context: a trivial topic, or a weaker one with laughter."""
-    if _mod("trivial", window, lex):
-        return True
-    return _mod("trivial_weak", window, lex) and _mod("laugh", window, lex)
-
-
-def _third_person(seg: str, start: int, lex: Lexicon) -> bool:
-    """Whether the nearest person mentioned before ``start`` is someone other than the user."""
-    before = seg[:start]
-    first = lex.modifiers.get("first_person")
-    third = lex.modifiers.get("third_person")
-    if third is None:
-        return False
-    last3 = -1
-    for m in third.finditer(before):
-        last3 = m.end()
-    if last3 < 0:
-        return False
-    last1 = -1
-    if first is not None:
-        for m in first.finditer(before):
-            last1 = m.end()
-    return last3 > last1
 
 
 def _learn_words(raws: Iterable[str], lex: Lexicon) -> None:
@@ -399,7 +273,7 @@ class _Signals:
                 if lex.signal_reason[i] != reason:
                     continue
                 m = lex.regexes[i].search(seg)
-                if m and not _negated(seg, m.start(), lex):
+                if m and not negated(seg, m.start(), lex):
                     return True
         return False
 
@@ -418,7 +292,7 @@ def analyse(text: str, lex: Lexicon = LEXICON, want_signals: bool = False) -> An
         want_signals
         or any(h.cat.kind == "weak" for h in hits)
         or any(
-            "negation" in h.cat.flags and _negated(segments_[h.segment], h.start, lex) for h in hits
+            "negation" in h.cat.flags and negated(segments_[h.segment], h.start, lex) for h in hits
         )
     )
     signals = _Signals(segs, lex)
@@ -440,9 +314,9 @@ class _Judge:
         self.segments = segments_
         self.lex = lex
         full = " ".join(segments_)
-        self.serious = _Lazy(lambda: _mod("seriousness", full, lex))
-        self.immediate = _Lazy(lambda: _mod("immediacy", full, lex))
-        self.specifics = _Lazy(lambda: _mod("specifics", full, lex))
+        self.serious = _Lazy(lambda: mod("seriousness", full, lex))
+        self.immediate = _Lazy(lambda: mod("immediacy", full, lex))
+        self.specifics = _Lazy(lambda: mod("specifics", full, lex))
         self.found: list[tuple[Level, str]] = []
         self.weak: set[str] = set()
         self.negated_any = False
@@ -456,10 +330,10 @@ class _Judge:
         seg = self.segments[hit.segment]
         cat = hit.cat
         flags = cat.flags
-        if "negation" in flags and _negated(seg, hit.start, lex) and not self._postponed(hit):
+        if "negation" in flags and negated(seg, hit.start, lex) and not self._postponed(hit):
             if cat.kind == "weak":
                 return
-            if cat.level == Level.CRISIS and _mod("history", seg, lex):
+            if cat.level == Level.CRISIS and mod("history", seg, lex):
                 self.found.append((Level.CONCERN, "concern:history"))
             else:
                 self.negated_any = True
@@ -471,15 +345,15 @@ class _Judge:
         near = " ".join(self.segments[max(0, hit.segment - 1) : hit.segment + 2])
         ctx_text = seg if "person" in flags else near
         if "benign" in flags and (
-            _mod("benign", ctx_text, lex) or _mod("ordinary_reason", ctx_text, lex)
+            mod("benign", ctx_text, lex) or mod("ordinary_reason", ctx_text, lex)
         ):
             # A bare keyword is only benign when the user is not speaking of themselves
             # ("a film about suicide", not "I'm suicidal and can't focus in class").
-            if "person" not in flags or not _first_person_close(seg, hit.start, lex):
+            if "person" not in flags or not first_person_close(seg, hit.start, lex):
                 self.none_tags.add("none:benign_context")
                 return
         tag = self._tag(hit, seg)
-        if "trivial" in flags and _trivial(near, lex):
+        if "trivial" in flags and trivial(near, lex):
             self.demotable.append(tag)
             return
         self.found.append((Level.CRISIS if tag.startswith("crisis") else Level.CONCERN, tag))
@@ -499,24 +373,22 @@ class _Judge:
         seg = self.segments[hit.segment]
         lex = self.lex
         clauses = seg[hit.end :].split(",")
-        if _starts_with_postpone(" ".join(clauses[0].split()[:3]), lex):
+        if starts_with_postpone(" ".join(clauses[0].split()[:3]), lex):
             return True
-        if len(clauses) > 1 and _clause_postpones(clauses[1].split(), lex):
+        if len(clauses) > 1 and clause_postpones(clauses[1].split(), lex):
             return True
         if hit.segment + 1 < len(self.segments):
             following = self.segments[hit.segment + 1].split(",", 1)[0].split()
-            if _clause_postpones(following, lex):
+            if clause_postpones(following, lex):
                 return True
-        return _postponing_negation(seg[: hit.start].split()[-4:], lex)
+        return postponing_negation(seg[: hit.start].split()[-4:], lex)
 
     def _weak(self, cat: Category, seg: str) -> None:
         lex = self.lex
-        if cat.reason != "means" and (
-            _mod("ordinary_reason", seg, lex) or _mod("benign", seg, lex)
-        ):
+        if cat.reason != "means" and (mod("ordinary_reason", seg, lex) or mod("benign", seg, lex)):
             self.none_tags.add("none:benign_context")
             return
-        if not (_mod("history", seg, lex) and not _mod("current", seg, lex)):
+        if not (mod("history", seg, lex) and not mod("current", seg, lex)):
             self.weak.add(cat.reason)
 
     def _tag(self, hit: _Hit, seg: str) -> str:
@@ -525,7 +397,7 @@ class _Judge:
         lex = self.lex
         flags = hit.cat.flags
         level, reason = hit.cat.level, hit.cat.reason
-        if "person" in flags and _third_person(seg, hit.start, lex):
+        if "person" in flags and third_person(seg, hit.start, lex):
             if reason == "suicidal_ideation" or self.immediate.value:
                 level, reason = Level.CRISIS, "other_at_risk"
             else:
@@ -535,7 +407,7 @@ class _Judge:
             if trigger.value:
                 level, reason = Level.CRISIS, ESCALATE_TO[reason]
         if "history" in flags and level == Level.CRISIS:
-            if _mod("history", seg, lex) and not _mod("current", seg, lex):
+            if mod("history", seg, lex) and not mod("current", seg, lex):
                 level = Level.CONCERN
                 reason = "other_person" if reason == "other_at_risk" else "history"
         return f"{level.label}:{reason}"
@@ -557,7 +429,7 @@ class _Judge:
         # Putting it off ("Not yet.") counts only beside a plan, a date, means, a farewell or
         # finality: "not yet, I'm exhausted" is an answer about a lesson, "not yet, I decided
         # to wait for the sale" a purchase, "not yet, but I've picked a date" neither.
-        if "postpone" in weak and not weak & _POSTPONED_WITH:
+        if "postpone" in weak and not weak & POSTPONED_WITH:
             weak = weak - {"postpone"}
         if weak - {"postpone"} and (
             len(weak) >= 2 or strong_context or ("means" in weak and self.immediate.value)
@@ -570,20 +442,20 @@ class _Judge:
             found.append((Level.CONCERN, "concern:finality"))
         concern_found = any(level >= Level.CONCERN for level, _ in found)
         distress = _Lazy.constant(True) if concern_found else sig_distress
-        negated = self.negated_any
+        negated_any = self.negated_any
         if (
-            negated
+            negated_any
             and not found
             and (sig_distress.value or (sig_low_mood.value and self.serious.value))
         ):
             found.append((Level.CONCERN, "concern:negation_distress"))
         if not found:
             return Analysis(
-                Level.NONE, tuple(sorted(self.none_tags)), distress, sig_low_mood, negated
+                Level.NONE, tuple(sorted(self.none_tags)), distress, sig_low_mood, negated_any
             )
         top = max(level for level, _ in found)
         reasons = tuple(sorted({tag for level, tag in found if level == top}))
-        return Analysis(top, reasons, distress, sig_low_mood, negated)
+        return Analysis(top, reasons, distress, sig_low_mood, negated_any)
 
 
 class _Lazy:
