@@ -10,7 +10,6 @@ from bot.triage.lexicon import Lexicon
 from bot.triage.normalise import REPEATS
 
 __all__ = [
-    "CONTRAST",
     "POSTPONED_WITH",
     "clause_postpones",
     "first_person_close",
@@ -78,7 +77,7 @@ def first_person_close(seg: str, start: int, lex: Lexicon) -> bool:
 
 # Words that may open a sentence before a postponing word ("But soon.", "Pero pronto").
 # Negations too: "Not tonight.", "Todavia no", "Pas ce soir".
-CONTRAST = frozenset(
+_CONTRAST = frozenset(
     "but though just and not no pero solo y mais juste et pas aber nur und nicht но а и не".split()
 )
 
@@ -109,10 +108,10 @@ def clause_postpones(words: list[str], lex: Lexicon) -> bool:
         m = rx.search(rest)
         if m and m.start() <= 1:
             after = rest[m.end() :].split()[:1]
-            negated = _NEGATION_WORDS.intersection(m.group().split() + after)
-            if k > 0 or negated or len(words) <= _POSTPONE_CLAUSE:
+            has_negation = _NEGATION_WORDS.intersection(m.group().split() + after)
+            if k > 0 or has_negation or len(words) <= _POSTPONE_CLAUSE:
                 return True
-        if word not in CONTRAST:
+        if word not in _CONTRAST:
             return False
     return False
 

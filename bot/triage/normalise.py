@@ -163,7 +163,7 @@ _LEFTOVER_ANY = re.compile(r"[*_`|~$@!?]")
 
 def segments(text: str) -> list[str]:
     """Normalise ``text`` and split it into its non-empty segments."""
-    return [seg for seg, _tokens in _segment_tokens(text)]
+    return [seg for seg, _tokens in segment_words(text)]
 
 
 # Words remembered per cache (each cache is emptied when it grows past this): far more than
@@ -224,7 +224,7 @@ def prepared(text: str) -> tuple[tuple[str, ...], bool]:
     return tuple(t.split("\n")), per_word
 
 
-def _segment_tokens(text: str) -> list[tuple[str, list[str]]]:
+def segment_words(text: str) -> list[tuple[str, list[str]]]:
     """Normalise ``text``: each non-empty segment with its words (``segment.split()``)."""
     parts, per_word = prepared(text)
     out = []
@@ -241,11 +241,6 @@ def _segment_tokens(text: str) -> list[tuple[str, list[str]]]:
         if seg:
             out.append((seg, words))
     return out
-
-
-def segment_words(text: str) -> list[tuple[str, list[str]]]:
-    """Normalise ``text``: each non-empty segment with its words (``segment.split()``)."""
-    return _segment_tokens(text)
 
 
 def normalise(text: str) -> str:

@@ -363,11 +363,12 @@ class _Judge:
         """Whether a negated risk is only put off, so that it stands:
 
         * a postponing word right after it ("not going to kill myself yet");
-        * a short clause of postponement after it, behind a comma or opening the next
-          sentence ("..., not yet", "Not tonight. But soon.", "Не сегодня", "pas encore");
+        * a clause of postponement after it, behind a comma or opening the next sentence
+          ("..., not yet", "Not tonight. But soon.", "Не сегодня", "pas encore"): any length
+          behind a contrast or a negation, short when it opens with a bare time word;
         * a negation that is itself a postponement, just before it ("noch nicht suizidal").
 
-        A postponing word in a longer clause ("Tonight I'm going to the cinema") or further
+        A bare time word opening a longer clause ("Tonight I'm going to the cinema") or further
         away ("not suicidal, just tired tonight") is not read as one.
         """
         seg = self.segments[hit.segment]
