@@ -13,10 +13,11 @@ callable, so it knows nothing about what is being sent:
 * fair queueing: waiting callers are served first come, first served, except that a chat still
   inside its interval lets the chats behind it go first (one busy chat never stalls everyone);
   nobody polls, a single dispatcher task sleeps until the next send may start;
-* errors: a 429 (``RetryAfter``) pauses every send for the time Telegram asks, then retries;
-  timeouts and network errors are retried with exponential backoff and jitter, up to
-  ``max_attempts`` and never after the caller's deadline; anything else (blocked by the user,
-  bad request, ...) is raised at once.
+* errors: a 429 (``RetryAfter``) pauses every send for the time Telegram asks, then retries,
+  however often it comes (up to ``max_rate_limited`` times), since Telegram has said exactly when
+  the send will be taken; timeouts and network errors are retried with exponential backoff and
+  jitter, up to ``max_attempts``; neither after the caller's deadline; anything else (blocked by
+  the user, bad request, ...) is raised at once.
 
 All timing goes through the injected ``clock`` and ``sleep``, so tests run in virtual time.
 The pacer limits when sends *start*; the sends themselves run concurrently in their callers'
@@ -106,6 +107,7 @@ class Pacer:
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         max_attempts: int = 6,
+        max_rate_limited: int = 30,
         base_backoff: float = 1.0,
         max_backoff: float = 60.0,
         burst: int = 1,
@@ -118,13 +120,16 @@ class Pacer:
         ``retry_timeouts=False`` raises ``TimedOut`` at once instead of retrying: a timed-out
         sendMessage may still have been delivered, and a retry can then duplicate it.
         ``rng`` drives the backoff jitter (inject a seeded one for reproducible tests).
+        ``max_attempts`` counts the attempts that failed for any reason but a 429, and
+        ``max_rate_limited`` the 429s: one chat may meet several in a row in a rush, and each
+        says when to come back, so they do not use up the attempts a flaky network needs.
         """
         if not rate_per_s > 0:
             raise ValueError("rate_per_s must be positive")
         if per_chat_interval < 0:
             raise ValueError("per_chat_interval must not be negative")
-        if max_attempts < 1:
-            raise ValueError("max_attempts must be at least 1")
+        if max_attempts < 1 or max_rate_limited < 0:
+            raise ValueError("max_attempts must be at least 1, max_rate_limited at least 0")
         if base_backoff < 0 or max_backoff < base_backoff:
             raise ValueError("need 0 <= base_backoff <= max_backoff")
         window_count = max(1, math.floor(rate_per_s))
@@ -133,6 +138,7 @@ class Pacer:
         self.rate_per_s = rate_per_s
         self.per_chat_interval = per_chat_interval
         self.max_attempts = max_attempts
+        self.max_rate_limited = max_rate_limited
         self.base_backoff = base_backoff
         self.max_backoff = max_backoff
         self.burst = burst
@@ -184,6 +190,7 @@ class Pacer:
         if no attempt could start at all. Cancelling the caller removes it from the queue.
         """
         attempt = 0
+        rate_limited = 0  # attempts answered 429: they do not count towards max_attempts
         network_failures = 0
         not_before = -math.inf
         last_error: Exception | None = None
@@ -204,12 +211,17 @@ class Pacer:
                     self.stats.failed += 1
                     raise
                 retry_at, network_failures = retry
+                rate_limited += isinstance(exc, RetryAfter)
                 last_error = exc
             else:
                 self.stats.sent += 1
                 return result
 
-            if attempt >= self.max_attempts or (deadline is not None and retry_at > deadline):
+            if (
+                attempt - rate_limited >= self.max_attempts
+                or rate_limited > self.max_rate_limited
+                or (deadline is not None and retry_at > deadline)
+            ):
                 self.stats.gave_up += 1
                 raise last_error
             self.stats.retried += 1

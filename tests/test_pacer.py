@@ -276,6 +276,26 @@ async def test_429_beyond_deadline_raises_at_once() -> None:
     assert pacer.stats.gave_up == 1
 
 
+async def test_429s_in_a_row_do_not_use_up_the_attempts() -> None:
+    """Seven 429s on one chat, with two attempts allowed: each says when to come back, so the
+    send waits them out and arrives; a network error after them still has its retries."""
+    pacer, clock, api = make(25.0, 0.0, max_attempts=2, base_backoff=0.5)
+    api.script["x"] = [RetryAfter(3)] * 7 + [NetworkError("Bad Gateway")]
+    assert await pacer.send(1, api.op(1, "x"), deadline=START + 60) == ("ok", 1, "x")
+    assert len(api.calls) == 9
+    assert pacer.stats.rate_limited == 7 and pacer.stats.gave_up == 0
+    assert clock() >= START + 21
+
+
+async def test_429s_past_max_rate_limited_give_up() -> None:
+    pacer, _, api = make(25.0, 0.0, max_rate_limited=3)
+    api.script["x"] = [RetryAfter(1)] * 10
+    with pytest.raises(RetryAfter):
+        await pacer.send(1, api.op(1, "x"))
+    assert len(api.calls) == 4  # the first try and three retries
+    assert pacer.stats.gave_up == 1
+
+
 # --- network errors ---------------------------------------------------------------------------
 
 
@@ -425,6 +445,7 @@ async def test_cancelled_caller_leaves_the_queue() -> None:
         {"rate_per_s": 0},
         {"per_chat_interval": -1},
         {"max_attempts": 0},
+        {"max_rate_limited": -1},
         {"burst": 0},
         {"burst": 26},
         {"base_backoff": 5.0, "max_backoff": 1.0},
