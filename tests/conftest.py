@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -270,6 +270,13 @@ def _learned_triage_layer() -> None:
 
 @pytest.fixture(autouse=True)
 async def _drop_test_databases() -> AsyncIterator[None]:
-    """PostgreSQL databases made for a test's bots are dropped after it (tests/pg.py)."""
+    """PostgreSQL databases made for a test's bots go back to the pool after it (tests/pg.py)."""
     yield
     await pg.drop_created()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _drop_pooled_databases() -> Iterator[None]:
+    """The pooled PostgreSQL databases are dropped when the session ends (tests/pg.py)."""
+    yield
+    asyncio.run(pg.drop_pool())

@@ -36,7 +36,7 @@ def test_statements_are_rewritten_for_postgresql() -> None:
 
 
 async def test_replicas_starting_together_migrate_once() -> None:
-    url = await pg.database_for("migrations-race")
+    url = await pg.database_for("migrations-race", fresh=True)
     key = secrets.token_bytes(32)
     stores = await asyncio.gather(*(Storage.open_url(url, Sealer(key)) for _ in range(3)))
     try:
@@ -104,7 +104,7 @@ async def test_db_copy_moves_an_instance_to_postgresql_without_loss(tmp_path: Pa
             await old.upsert_schedule(uid, "checkin", "08:00", 127, 100)
     finally:
         await old.close()
-    target_url = await pg.database_for("copy-target")
+    target_url = await pg.database_for("copy-target", fresh=True)
     out = io.StringIO()
     assert await copy_database(source_url, target_url, out) == 0, out.getvalue()
     assert "users: 2 row(s)" in out.getvalue()
