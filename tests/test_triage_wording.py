@@ -66,6 +66,7 @@ EVERYDAY = [
     "what's the point of this meeting",
     "I wrote a will after the baby was born",
     "would anyone notice if I left the party early",
+    "seeing the solicitor about mum's will on friday",
     # the everyday senses beside the plain-words control and stalking rules
     "he found the new gym really good",
     "she chose what I wore to the wedding lol",
@@ -101,6 +102,8 @@ CONTEXT_MUST_NOT_CLEAR = [
     ("Это моё последнее сообщение. Звонила на телефон доверия, никто не ответил.", "crisis"),
     ("me quiero morir jsjs, mi madre me echó de casa", "crisis"),
     ("ya no puedo más, mi padre me odia jaja", "concern"),
+    # a will left with a solicitor is preparation, not an ordinary reason for a farewell
+    ("you won't hear from me again. solicitor has the will", "crisis"),
 ]
 
 
