@@ -21,7 +21,7 @@ from telegram import Bot
 from bot.config import load_settings
 from bot.emulator import BotAPIEmulator, SentMessage
 from bot.services import Services
-from bot.wiring.app import TrustApplication, build_application
+from bot.wiring.app import TrackingApplication, build_application
 from bot.wiring.logs import configure_logging
 from tests import pg
 
@@ -42,24 +42,6 @@ class FakeClock:
         self.current = when
 
 
-class TrackingApplication(TrustApplication):
-    """Records when each update has been fully processed (every handler group has run)."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.processed: set[int] = set()
-        self.processed_event = asyncio.Event()
-
-    async def process_update(self, update: object) -> None:
-        try:
-            await super().process_update(update)
-        finally:
-            update_id = getattr(update, "update_id", None)
-            if update_id is not None:
-                self.processed.add(update_id)
-            self.processed_event.set()
-
-
 @dataclass
 class Harness:
     app: TrackingApplication
@@ -76,13 +58,8 @@ class Harness:
         return svc
 
     async def processed(self, update: dict[str, Any], timeout: float = 10.0) -> None:
-        update_id = update["update_id"]
         async with asyncio.timeout(timeout):
-            while update_id not in self.app.processed:
-                self.app.processed_event.clear()
-                if update_id in self.app.processed:
-                    break
-                await self.app.processed_event.wait()
+            await self.app.until_processed(update["update_id"])
 
     def new_messages(self, chat_id: int) -> list[SentMessage]:
         messages = self.emulator.messages_to(chat_id)

@@ -118,6 +118,33 @@ class TrustApplication(AnyApplication):
             await inbox.handled(update.update_id)
 
 
+class TrackingApplication(TrustApplication):
+    """Records when each update has been fully processed (every handler group has run): the
+    terminal demo and the tests wait on it instead of on a quiet spell."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.processed: set[int] = set()
+        self.processed_event = asyncio.Event()
+
+    async def process_update(self, update: object) -> None:
+        try:
+            await super().process_update(update)
+        finally:
+            update_id = getattr(update, "update_id", None)
+            if update_id is not None:
+                self.processed.add(update_id)
+            self.processed_event.set()
+
+    async def until_processed(self, update_id: int) -> None:
+        """Return once the update with this id has been processed."""
+        while update_id not in self.processed:
+            self.processed_event.clear()
+            if update_id in self.processed:
+                break
+            await self.processed_event.wait()
+
+
 def build_application(
     settings: Settings,
     *,

@@ -9,6 +9,7 @@ their buttons numbered. The database lives in a temporary folder that is removed
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import shutil
 import sys
 import tempfile
@@ -20,9 +21,9 @@ from bot import texts
 from bot.config import Settings, load_settings
 from bot.emulator import BotAPIEmulator, SentMessage
 from bot.i18n import supported, tr
-from bot.wiring.app import build_application
+from bot.wiring.app import TrackingApplication, build_application
 
-QUIET_SECONDS = 0.35
+QUIET_SECONDS = 0.1  # after the update is processed, for anything sent just after it
 
 
 def render(message: SentMessage, buttons: list[tuple[int, str, str]], width: int = 76) -> str:
@@ -63,7 +64,12 @@ async def run_demo(
     emulator = BotAPIEmulator()
     await emulator.start()
     workdir = Path(tempfile.mkdtemp(prefix="trustbot-demo-"))
-    app = build_application(_demo_settings(emulator, workdir), pace_replies=False)
+    app = build_application(
+        _demo_settings(emulator, workdir),
+        pace_replies=False,
+        application_class=TrackingApplication,
+    )
+    assert isinstance(app, TrackingApplication)
     printed = 0
     buttons: list[tuple[int, str, str]] = []  # (number, label, data) of the latest keyboard
     keyboard_message = 0
@@ -97,6 +103,9 @@ async def run_demo(
                 else:
                     # As Telegram does, every message carries the person's app language.
                     emulator.send_message(user_id, line, language_code=language)
+                with contextlib.suppress(TimeoutError):  # then print what came, as before
+                    async with asyncio.timeout(10.0):
+                        await app.until_processed(emulator.last_update_id)
                 printed = await _print_replies(emulator, user_id, printed, out)
                 latest = _latest_keyboard(emulator.messages_to(user_id))
                 if latest is not None:
@@ -133,7 +142,8 @@ def _latest_keyboard(messages: list[SentMessage]) -> SentMessage | None:
 
 
 async def _print_replies(emulator: BotAPIEmulator, user_id: int, printed: int, out: TextIO) -> int:
-    """Wait until the bot has been quiet for a moment, then print what it sent."""
+    """Once the update is processed, wait until the bot has been quiet for a moment (a reply
+    sent just after it), then print what it sent."""
     seen = printed
     quiet_since = asyncio.get_running_loop().time()
     deadline = quiet_since + 10.0
