@@ -4,14 +4,15 @@ Two pairs of sets, each written by writers who saw only the safety specification
 rules, the training data or the model, and never trained or tuned on:
 
 * `triage_blind_en.jsonl` (360) and `triage_blind_intl.jsonl` (320: es, ru, de, fr), read
-  eleven times as the training data grew (docs/safety.md, "Measured"), so no longer a first look;
+  twelve times as the training data grew (docs/safety.md, "Measured"), so no longer a first look;
 * `triage_blind2_en.jsonl` (360) and `triage_blind2_intl.jsonl` (520), written on 2026-12-04
   and read four times: the model shipped that day; an experiment that was not merged
   (concept features, docs/safety.md); the shipped model after a review's rule fixes, which
   moved no figure; after new rules for what the cross-validation missed most, which raised
   two bars (safety recall outside English 0.84 -> 0.85, Russian 0.82 -> 0.85); and a fifth
-  time for a model rebuilt with 1,559 more training messages in many voices, better outside
-  English and worse in English, which failed four bars here and so was not merged.
+  and sixth time for a model rebuilt with 1,559 and then 2,090 more training messages in many
+  voices, better outside English and worse in English, which failed four bars here both times
+  and so was not merged.
 
 The issue's targets (crisis recall 0.90, safety recall 0.95, crisis scored none 1%, false alarm
 3%, over-referral 10%) are NOT met yet. These tests hold what the reads measured, so that a
