@@ -6,7 +6,7 @@ rules, the training data or the model, and never trained or tuned on:
 * `triage_blind_en.jsonl` (360) and `triage_blind_intl.jsonl` (320: es, ru, de, fr), read
   twelve times as the training data grew (docs/safety.md, "Measured"), so no longer a first look;
 * `triage_blind2_en.jsonl` (360) and `triage_blind2_intl.jsonl` (520), written on 2026-12-04
-  and read four times: the model shipped that day; an experiment that was not merged
+  and read six times: the model shipped that day; an experiment that was not merged
   (concept features, docs/safety.md); the shipped model after a review's rule fixes, which
   moved no figure; after new rules for what the cross-validation missed most, which raised
   two bars (safety recall outside English 0.84 -> 0.85, Russian 0.82 -> 0.85); and a fifth
