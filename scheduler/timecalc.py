@@ -275,8 +275,8 @@ def parse_days(
             # The word before the first day, read backwards from it (not the whole prefix,
             # which would make a long answer quadratic). It matters only for a plural day
             # (Russian dative "-ам"/"-ям": "по вторникам"); "по вт по чт" is still a range.
-            text, end = m.string, m.start()
-            before = text[text.rfind(" ", 0, max(end - 1, 0)) + 1 : end].strip()
+            whole, end = m.string, m.start()
+            before = whole[whole.rfind(" ", 0, max(end - 1, 0)) + 1 : end].strip()
             if before == m[2] and m[1].endswith(("ам", "ям")):
                 return m[0]
             return f"{m[1]}-{m[3]}"

@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -81,46 +82,43 @@ async def _empty_from_pool() -> str:
     """A pooled database, emptied; a new one when none is free."""
     import asyncpg
 
-    from bot.migrations import LATEST
-
     while _free:
         name = _free.pop()
         conn = await asyncpg.connect(_with_db(SERVER, name))
         try:
-            await conn.execute(
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
-                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
-            )
-            tables = [
-                r["tablename"]
-                for r in await conn.fetch(
-                    "SELECT tablename FROM pg_tables WHERE schemaname = 'public'"
-                )
-            ]
-            version = (
-                await conn.fetchval("SELECT version FROM schema_version")
-                if "schema_version" in tables
-                else 0
-            )
-            if version not in (0, LATEST):  # a test changed the schema: not reused
-                raise LookupError(name)
-            rest = [f'"{t}"' for t in tables if t != "schema_version"]
-            if rest:
-                await conn.execute(f"TRUNCATE {', '.join(rest)} RESTART IDENTITY CASCADE")
-            return name
-        except LookupError:
-            await conn.close()
-            await _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            _pooled.discard(name)
+            reusable = await _emptied(conn)
         finally:
-            if not conn.is_closed():
-                await conn.close()
+            await conn.close()
+        if reusable:
+            return name
+        await _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        _pooled.discard(name)
     name = f"tp_{os.getpid()}_{len(_pooled)}"
     while name in _pooled:
         name += "x"
     await _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', f'CREATE DATABASE "{name}"')
     _pooled.add(name)
     return name
+
+
+async def _emptied(conn: Any) -> bool:
+    """Empty the database ``conn`` is on (ending any connection left over); False, and left
+    as it is, when a test changed its schema."""
+    from bot.migrations import LATEST
+
+    await conn.execute(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+        " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+    )
+    rows = await conn.fetch("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
+    tables = [r["tablename"] for r in rows]
+    if "schema_version" in tables:
+        if await conn.fetchval("SELECT version FROM schema_version") not in (0, LATEST):
+            return False
+    rest = [f'"{t}"' for t in tables if t != "schema_version"]
+    if rest:
+        await conn.execute(f"TRUNCATE {', '.join(rest)} RESTART IDENTITY CASCADE")
+    return True
 
 
 async def drop_created() -> None:

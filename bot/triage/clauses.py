@@ -124,10 +124,11 @@ def postponing_negation(before: list[str], lex: Lexicon) -> bool:
         return False
     text = " ".join(before)
     for m in rx.finditer(text):
-        inside = text[m.start() : m.end()].split()
+        after = text[m.end() :].split()
+        if len(after) > 1:
+            continue  # more than one word after it: not just before the hit
         prev = text[: m.start()].split()[-1:]
-        nxt = text[m.end() :].split()[:1]
-        if _NEGATION_WORDS.intersection(inside + prev + nxt) and not text[m.end() :].split()[1:]:
+        if _NEGATION_WORDS.intersection(m.group().split() + prev + after):
             return True
     return False
 
