@@ -38,6 +38,7 @@ from bench._fanout_measure import (
 from bench._fanout_users import RUSH, ZONES, due_chats, is_due, minute_of, zone_of
 from bot.crypto import Sealer
 from bot.emulator import BotAPIEmulator
+from bot.i18n import tr
 from bot.services import Services
 from bot.storage import Storage
 from content.loader import load_library
@@ -46,7 +47,7 @@ from handlers.reminders import PROMPT_VIEWS
 from scheduler.delivery import Delivery
 
 RESULT_PREFIX = "RESULT "
-PROMPT_TEXT, PROMPT_MARKUP = PROMPT_VIEWS.checkin(slow_notice=False)
+PROMPT_TEXT, PROMPT_MARKUP = PROMPT_VIEWS.checkin(slow_notice=False, t=tr("en"))
 
 
 # --- child: the Bot API emulator --------------------------------------------------------------
