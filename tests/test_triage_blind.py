@@ -4,12 +4,12 @@ Three pairs of sets, each written by writers who saw only the safety specificati
 rules, the training data or the model, and never trained or tuned on:
 
 * `triage_blind_en.jsonl` (360) and `triage_blind_intl.jsonl` (320: es, ru, de, fr), read
-  thirteen times as the training data grew (docs/safety.md, "Measured");
+  fourteen times as the training data grew (docs/safety.md, "Measured");
 * `triage_blind2_en.jsonl` (360) and `triage_blind2_intl.jsonl` (520), written on 2026-12-04
-  and read seven times;
+  and read eight times;
 * `triage_blind3_en.jsonl` (360) and `triage_blind3_intl.jsonl` (520), written on the night of
-  2026-12-04 and read once, to decide between two models by a rule written down before the
-  read (docs/safety.md, "The third blind sets").
+  2026-12-04 and read once to decide between two models by a rule written down before the
+  read (docs/safety.md, "The third blind sets"), then once more for a bug fix.
 
 The issue's targets (crisis recall 0.90, safety recall 0.95, crisis scored none 1%, false alarm
 3%, over-referral 10%) are NOT met yet: on the third sets, safety recall is met and crisis
@@ -17,8 +17,11 @@ recall nearly, but false alarms and over-referral are far over. These tests hold
 measured, so that a change that loses ground fails here. Every bar of a set is checked and all
 the failures are reported together (one failing bar used to hide the others in its test).
 Raise the bars as the data grows; never lower one to let a change pass. Bars were lowered
-twice, each time with the reason in docs/safety.md: four on the seventh read of the first sets,
-and six when the third sets chose the model trained with more voices.
+three times, each time with the reason in docs/safety.md: four on the seventh read of the first
+sets; six when the third sets chose the model trained with more voices; and seven, each by one
+message, with the fix for doubled letters ("proud of myself" had read as "off myself", Spanish
+"nose" for "no sé" as "noose"), which took away crisis answers that only a misreading gave.
+The figures below are the latest read; docs/safety.md has each earlier one.
 """
 
 from __future__ import annotations
@@ -87,12 +90,11 @@ def test_the_bars_report_every_failure() -> None:
 
 
 def test_first_blind_sets() -> None:
-    # Thirteenth read, the model trained with more voices (docs/safety.md): English crisis
-    # 0.836, safety 0.921, crisis scored none 8.6%, false alarm 3.5%, over-referral 6.9%; the
-    # other four 0.848, 0.953, 3.6%, 9.4%, 11.7%. English safety (0.94 -> 0.92), English
-    # crisis scored none (6.2% -> 8.6%, 8 -> 11 of 128) and false alarms outside English
-    # (7.8% -> 9.4%) were lowered with that model; the rest rose.
-    en = _check("triage_blind_en.jsonl", (0.836, 0.921, 0.086, 0.035, 0.069))
+    # Fourteenth read, after the doubled-letters fix. Thirteenth, the model trained with more
+    # voices: English safety (0.94 -> 0.92), crisis scored none (8 -> 11 of 128) and false
+    # alarms outside English (7.8% -> 9.4%) were lowered with it; the fix took English crisis
+    # recall 0.836 -> 0.828 (one message to concern) and gave one crisis message back.
+    en = _check("triage_blind_en.jsonl", (0.828, 0.926, 0.078, 0.035, 0.069))
     rules = evaluate(load_items(DATA / "triage_blind_en.jsonl"), rules_triage)
     assert en.crisis_recall - rules.crisis_recall >= 0.2
     assert en.false_alarm <= rules.false_alarm + 0.005
@@ -103,28 +105,29 @@ def test_first_blind_sets() -> None:
 
 
 def test_first_blind_sets_in_russian_and_spanish() -> None:
-    # Thirteenth read: Russian safety 1.00, crisis scored none 0 of 28; Spanish 0.98 and 0.
+    # Fourteenth read: Russian safety 1.00, crisis scored none 0 of 28; Spanish 0.98 and 0
+    # (Spanish crisis recall 0.964 -> 0.929 with the doubled-letters fix: one message).
     _check("triage_blind_intl.jsonl", (0.893, 1.0, 0.0, 0.125, 0.125), "ru")
-    _check("triage_blind_intl.jsonl", (0.964, 0.979, 0.0, 0.125, 0.156), "es")
+    _check("triage_blind_intl.jsonl", (0.929, 0.979, 0.0, 0.125, 0.156), "es")
 
 
 def test_second_blind_sets() -> None:
-    # Seventh read, the model trained with more voices: English crisis 0.817, safety 0.903,
-    # crisis scored none 8.7%, false alarm 9.0%, over-referral 14.6%; the other four 0.758,
-    # 0.879, 10.4%, 6.8%, 10.7%. English safety (0.92 -> 0.90), English over-referral
-    # (13.2% -> 14.6%) and German safety (0.93 -> 0.91) were lowered with that model.
-    _check("triage_blind2_en.jsonl", (0.817, 0.903, 0.087, 0.09, 0.146))
-    _check("triage_blind2_intl.jsonl", (0.758, 0.879, 0.104, 0.068, 0.107))
+    # Eighth read, after the doubled-letters fix (crisis recall lower by a message in English
+    # and two outside it; fewer false alarms and referrals in both). Seventh, the model trained
+    # with more voices: English safety (0.92 -> 0.90), English over-referral (13.2% -> 14.6%)
+    # and German safety (0.93 -> 0.91) were lowered with it.
+    _check("triage_blind2_en.jsonl", (0.81, 0.907, 0.079, 0.083, 0.139))
+    _check("triage_blind2_intl.jsonl", (0.747, 0.879, 0.104, 0.063, 0.102))
 
 
 def test_second_blind_sets_per_language() -> None:
-    # Seventh read: safety recall es 0.84, ru 0.90, de 0.91, fr 0.87; crisis scored none
-    # 11.5%, 13.5%, 5.1%, 10.3%.
+    # Eighth read: the doubled-letters fix cost one crisis answer in Spanish and one French
+    # crisis message its pointer to help (4 -> 5 of 39); Russian gained one.
     for lang, bars in (
-        ("es", (0.75, 0.844, 0.115, 0.05, 0.1)),
-        ("ru", (0.692, 0.9, 0.135, 0.05, 0.067)),
+        ("es", (0.731, 0.844, 0.115, 0.05, 0.1)),
+        ("ru", (0.692, 0.9, 0.115, 0.033, 0.05)),
         ("de", (0.846, 0.91, 0.051, 0.116, 0.186)),
-        ("fr", (0.769, 0.866, 0.103, 0.07, 0.093)),
+        ("fr", (0.744, 0.866, 0.128, 0.07, 0.093)),
     ):
         _check("triage_blind2_intl.jsonl", bars, lang)
 
@@ -133,9 +136,10 @@ def test_third_blind_sets_first_read() -> None:
     # First read (2026-12-04, night), the model chosen by it: English crisis 0.945, safety
     # 0.968, crisis scored none 2.4%, false alarm 11.2%, over-referral 15.4%; the other four
     # 0.853, 0.974, 2.2%, 11.1%, 17.9%. The shipped model before it: English 0.898, 0.972,
-    # 1.6%, 10.5%, 16.8%; the other four 0.783, 0.965, 3.3%, 10.6%, 21.3%.
-    _check("triage_blind3_en.jsonl", (0.945, 0.968, 0.024, 0.112, 0.154))
-    _check("triage_blind3_intl.jsonl", (0.853, 0.974, 0.022, 0.111, 0.179))
+    # 1.6%, 10.5%, 16.8%; the other four 0.783, 0.965, 3.3%, 10.6%, 21.3%. Second read, the
+    # doubled-letters fix: English crisis 0.937 (one message to concern), the other four 0.859.
+    _check("triage_blind3_en.jsonl", (0.937, 0.968, 0.024, 0.112, 0.154))
+    _check("triage_blind3_intl.jsonl", (0.859, 0.974, 0.022, 0.111, 0.174))
 
 
 def test_third_blind_sets_per_language() -> None:
@@ -143,8 +147,8 @@ def test_third_blind_sets_per_language() -> None:
     for lang, bars in (
         ("es", (0.906, 0.989, 0.0, 0.1, 0.15)),
         ("ru", (0.792, 0.945, 0.057, 0.068, 0.169)),
-        ("de", (0.821, 0.97, 0.026, 0.205, 0.273)),
-        ("fr", (0.897, 1.0, 0.0, 0.091, 0.136)),
+        ("de", (0.821, 0.97, 0.026, 0.205, 0.25)),
+        ("fr", (0.923, 1.0, 0.0, 0.091, 0.136)),
     ):
         _check("triage_blind3_intl.jsonl", bars, lang)
 

@@ -183,3 +183,42 @@ def test_a_negation_that_only_postpones_keeps_the_risk(text: str) -> None:
 )
 def test_a_time_word_further_from_a_negation_is_no_postponement(text: str) -> None:
     assert rules_triage(text).level != Level.CRISIS
+
+
+# ---------------------------------------------------------------------------------------------
+# Doubled letters that tell two words apart (bot.triage.normalise.KEEP_DOUBLE)
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # collapsed, "of" read as "off myself" and "nose" as "noose": both were crisis
+        "Mood 7, nervous but proud of myself for having the hard conversation.",
+        "I need to take better care of myself this winter",
+        "I feel like a cardboard cut-out of myself lately",
+        "broke my nose at football, bled everywhere",
+        "the lesson was very on the nose",
+        "Je n'ose pas en parler à ma sœur",
+    ],
+)
+def test_a_collapsed_spelling_is_not_read_as_another_word(text: str) -> None:
+    assert rules_triage(text).level != Level.CRISIS
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "gonna off myself tonight",
+        "gonna offfff myself tonight",
+        "i bought a nooooose",
+        "i tied a noose, it's in the garage",
+        "gonna kiiiill myself",
+        # collapsed, English "deer" (a hunting trip, an ordinary reason) read as German "der"
+        # and cleared these
+        "heute nicht. aber der plan steht, ich wart nur auf den richtigen tag",
+        "denk seit der trennung dauernd an ctb. heut is es echt laut im kopf",
+    ],
+)
+def test_a_risk_word_survives_the_collapsing(text: str) -> None:
+    assert rules_triage(text).level == Level.CRISIS

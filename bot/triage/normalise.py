@@ -18,6 +18,7 @@ import unicodedata
 __all__ = [
     "CACHE_LIMIT",
     "COLLAPSED",
+    "KEEP_DOUBLE",
     "REPEATS",
     "collapse",
     "normalise",
@@ -125,6 +126,22 @@ _SPACED_ANY = re.compile(r" [^\W\d_][ .][^\W\d_][ .][^\W\d_]\b")
 _LEFTOVER = {ord(ch): " " for ch in "*_`|~$@!?"}
 _SPACED = re.compile(r"\b[^\W\d_](?:[ .][^\W\d_]\b){2,}")
 REPEATS = re.compile(r"([a-zа-я])(?=\1)")  # drop a letter its twin follows: kiiill -> kil
+# Words whose doubled letter tells them apart from another everyday word in one of the five
+# languages. Collapsed, "off" read "of" (so "proud of myself" matched "off myself"), "noose"
+# read "nose", "soon" "son", "boot" "bot", and German "hatte" English "hate". These keep two of
+# their letters, in messages and in patterns alike (a longer run, "offff", still shrinks to
+# two). Not "too": writing it for "to" is too common a slip to stop reading through.
+KEEP_DOUBLE = frozenset(
+    {
+        *("off", "offing", "noose", "nooses", "soon", "good", "boot", "boots", "yeet"),
+        *("yeeting", "meet", "feed", "loose", "shoot", "pass", "less", "loss", "miss"),
+        *("mess", "ill", "see", "deer", "perro", "gott", "dass", "mann", "hatte", "passt"),
+        *("wenn", "sinn", "bitte", "homme", "donne", "comme", "casse"),
+    }
+)
+_SQUEEZE = re.compile(r"([a-zа-я])\1{2,}")
+_NOT_LETTER = re.compile(r"[^a-zа-я]")
+_WORD = re.compile(r"\S+")
 # Segments end at sentence punctuation, newlines (non-signal emoji became newlines) and right
 # after laughter, so "kms lol i missed the bus" is two segments. ("[.!?;][.!?;]*" is
 # "[.!?;]+", written so that the regex engine can skip ahead in C to the next mark.)
@@ -179,7 +196,11 @@ def collapse(word: str) -> str:
     if out is None:
         if len(COLLAPSED) > CACHE_LIMIT:
             COLLAPSED.clear()
-        out = COLLAPSED[word] = REPEATS.sub("", word)
+        squeezed = _SQUEEZE.sub(r"\1\1", word)
+        if _NOT_LETTER.sub("", squeezed) in KEEP_DOUBLE:
+            out = COLLAPSED[word] = squeezed
+        else:
+            out = COLLAPSED[word] = REPEATS.sub("", word)
     return out
 
 
@@ -214,7 +235,7 @@ def prepared(text: str) -> tuple[tuple[str, ...], bool]:
     # "lf" is already in the text, so that rare case takes the whole-text route.
     per_word = "lf" not in t
     if not per_word:
-        t = REPEATS.sub("", t)
+        t = _WORD.sub(lambda m: collapse(m[0]), t)
         if " self" in t:  # "my self" is written both ways
             t = (
                 t.replace("my self", "myself")
@@ -286,6 +307,15 @@ def normalise_pattern(src: str) -> str:
             prev_letter = ""
             i += 1
             continue
+        if ch.isalpha() and not prev_letter:
+            run = re.match(r"[^\W\d_]+", src[i:])
+            assert run is not None
+            word = run[0].casefold().translate(_TABLE)
+            if word in KEEP_DOUBLE:
+                out.append(word)
+                prev_letter = word[-1]
+                i += len(run[0])
+                continue
         if ch.isalpha():
             mapped = ch.casefold().translate(_TABLE).strip() or ch
             if mapped == prev_letter and len(mapped) == 1:
