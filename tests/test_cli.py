@@ -144,6 +144,23 @@ def test_content_check_fails_when_training_data_changed_and_the_model_was_not_re
     assert "does not load" in check_triage_model(broken, copy)[0]
 
 
+def test_content_check_fails_when_features_changed_and_the_model_was_not_rebuilt(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from bot.triage import features
+    from bot.wiring.cli import check_triage_model
+
+    assert check_triage_model() == []
+    # What a change to normalisation does to the probe messages' features: a letter kept.
+    real = features.unit_counts
+    monkeypatch.setattr(
+        features, "unit_counts", lambda text: real(text.replace("proud of", "proud off"))
+    )
+    problems = check_triage_model()
+    assert len(problems) == 1 and "normalisation" in problems[0]
+    assert "trustbot triage train" in problems[0]
+
+
 def test_content_check_lists_crisis_lines_not_checked_for_over_a_year() -> None:
     from datetime import date
 

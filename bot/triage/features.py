@@ -21,6 +21,8 @@ so the two can never disagree about what a feature is.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections import Counter
 from collections.abc import Iterable
 from itertools import pairwise
@@ -32,6 +34,7 @@ __all__ = [
     "MIN_N",
     "WINDOW_SENTENCES",
     "capped",
+    "fingerprint",
     "sentence_counts",
     "sentence_pairs",
     "sentences",
@@ -141,3 +144,31 @@ def _sum(parts: Iterable[Counter[str]]) -> Counter[str]:
     for part in parts:
         total.update(part)
     return total
+
+
+# Messages that exercise every step between a text and its features: case, accents,
+# apostrophes, stretched and doubled letters, leetspeak, spaced letters, emoji, laughter,
+# sentence joins and windows, five languages. A model records their fingerprint when it is
+# built; when normalisation or the features change it, `trustbot content check` asks for a
+# rebuild (a model scores features it was not trained on badly, and nothing else would say so).
+PROBE = (
+    "I'm SO proud of myself!!! Finally ok.",
+    "gonna offfff myself tonight, kiiill me lol 💀😂",
+    "my self worth is 0, k1ll m3, s u i c i d e",
+    "Took all the pills 💊🪦. Bye. See you never. Good night",
+    "Je n'ose pas. Ça me tue, mdr. À demain !",
+    "Ich will nicht mehr. Heute nicht, aber bald. Tschüss",
+    "no sé qué hacer, nose, ya no quiero estar aquí",
+    "Не хочу жить. Передоз сериалов, ахаха. ёлки",
+    "ok. fine. whatever. sure. Mood 2 again, third day in a row, really tired of it all.",
+)
+
+
+def fingerprint() -> str:
+    """A short hash of the features of :data:`PROBE`."""
+    h = hashlib.sha256()
+    for text in PROBE:
+        for unit in unit_counts(text):
+            h.update(json.dumps(sorted(unit.items()), ensure_ascii=False).encode())
+        h.update(b"\0")
+    return h.hexdigest()[:16]

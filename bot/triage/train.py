@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bot.triage.features import MAX_N, MIN_N, WINDOW_SENTENCES, unit_counts
+from bot.triage.features import MAX_N, MIN_N, WINDOW_SENTENCES, fingerprint, unit_counts
 from bot.triage.model import FORMAT, MODEL_PATH, pack_vocabulary
 from bot.triage.rules import rules_triage
 
@@ -302,7 +302,13 @@ def train(
     fitted = fit(items, [u[0] for u in all_units], c)
     data: dict[str, Any] = {
         "format": FORMAT,
-        "features": {"min_n": MIN_N, "max_n": MAX_N, "window": WINDOW_SENTENCES, "min_df": MIN_DF},
+        "features": {
+            "min_n": MIN_N,
+            "max_n": MAX_N,
+            "window": WINDOW_SENTENCES,
+            "min_df": MIN_DF,
+            "fingerprint": fingerprint(),
+        },
         "training": {
             "sha256": training_hash(directory),
             "files": [p.name for p in training_files(directory)],

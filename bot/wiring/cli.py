@@ -205,6 +205,7 @@ def check_triage_model(
     model_path: Path | None = None, training_dir: Path | None = None
 ) -> list[str]:
     """The learned layer loads, and was built from the training data as it is now."""
+    from bot.triage.features import fingerprint
     from bot.triage.model import MODEL_PATH, Model, read
     from bot.triage.train import TRAINING_DIR, training_files, training_hash
 
@@ -220,6 +221,11 @@ def check_triage_model(
         return [
             f"content/triage/{model_path.name}: the training data changed since the model was "
             "built; run `trustbot triage train`"
+        ]
+    if built.meta["features"].get("fingerprint") != fingerprint():
+        return [
+            f"content/triage/{model_path.name}: the way messages become features (normalisation "
+            "or features) changed since the model was built; run `trustbot triage train`"
         ]
     return []
 
