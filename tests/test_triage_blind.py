@@ -143,7 +143,7 @@ def test_third_blind_sets_first_read() -> None:
     # 1.6%, 10.5%, 16.8%; the other four 0.783, 0.965, 3.3%, 10.6%, 21.3%. Second read, the
     # doubled-letters fix: English crisis 0.937 (one message to concern), the other four 0.859.
     _check("triage_blind3_en.jsonl", (0.937, 0.968, 0.024, 0.112, 0.154))
-    _check("triage_blind3_intl.jsonl", (0.859, 0.974, 0.022, 0.111, 0.174))
+    _check("triage_blind3_intl.jsonl", (0.859, 0.974, 0.022, 0.106, 0.169))
 
 
 def test_third_blind_sets_per_language() -> None:
@@ -151,7 +151,7 @@ def test_third_blind_sets_per_language() -> None:
     for lang, bars in (
         ("es", (0.906, 0.989, 0.0, 0.1, 0.15)),
         ("ru", (0.792, 0.945, 0.057, 0.068, 0.169)),
-        ("de", (0.821, 0.97, 0.026, 0.205, 0.25)),
+        ("de", (0.821, 0.97, 0.026, 0.182, 0.227)),
         ("fr", (0.923, 1.0, 0.0, 0.091, 0.136)),
     ):
         _check("triage_blind3_intl.jsonl", bars, lang)

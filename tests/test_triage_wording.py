@@ -49,6 +49,12 @@ INDIRECT_CRISIS = [
 
 # Idioms, hyperbole, games and everyday readings of the same words: none.
 EVERYDAY = [
+    # a German article, a noun and a reflexive verb that only look like danger or self-harm
+    "in Lyon hat mich ein Franzose angebrüllt, weil ich falsch stand",
+    "Baustaub in allen Ritzen, und Kaffee aus der Thermoskanne",
+    "im hiding from them that i failed the quiz",
+    "ayer me encerré en el baño cinco minutos a respirar",
+    "me corté un dedo con la mandolina el jueves",
     "I'm dead \U0001f480",
     "dead tired after the late shift",
     "dying to see you this weekend",
