@@ -121,7 +121,7 @@ def test_second_blind_sets() -> None:
     # with more voices: English safety (0.92 -> 0.90), English over-referral (13.2% -> 14.6%)
     # and German safety (0.93 -> 0.91) were lowered with it.
     _check("triage_blind2_en.jsonl", (0.81, 0.907, 0.079, 0.083, 0.139))
-    _check("triage_blind2_intl.jsonl", (0.747, 0.879, 0.104, 0.063, 0.102))
+    _check("triage_blind2_intl.jsonl", (0.747, 0.879, 0.104, 0.058, 0.097))
 
 
 def test_second_blind_sets_per_language() -> None:
@@ -131,7 +131,7 @@ def test_second_blind_sets_per_language() -> None:
         ("es", (0.731, 0.844, 0.115, 0.05, 0.1)),
         ("ru", (0.692, 0.9, 0.115, 0.033, 0.05)),
         ("de", (0.846, 0.91, 0.051, 0.116, 0.186)),
-        ("fr", (0.744, 0.866, 0.128, 0.07, 0.093)),
+        ("fr", (0.744, 0.866, 0.128, 0.047, 0.07)),
     ):
         _check("triage_blind2_intl.jsonl", bars, lang)
 
@@ -143,7 +143,7 @@ def test_third_blind_sets_first_read() -> None:
     # 1.6%, 10.5%, 16.8%; the other four 0.783, 0.965, 3.3%, 10.6%, 21.3%. Second read, the
     # doubled-letters fix: English crisis 0.937 (one message to concern), the other four 0.859.
     _check("triage_blind3_en.jsonl", (0.937, 0.968, 0.024, 0.112, 0.154))
-    _check("triage_blind3_intl.jsonl", (0.859, 0.974, 0.022, 0.106, 0.169))
+    _check("triage_blind3_intl.jsonl", (0.859, 0.974, 0.022, 0.101, 0.164))
 
 
 def test_third_blind_sets_per_language() -> None:
@@ -151,7 +151,7 @@ def test_third_blind_sets_per_language() -> None:
     for lang, bars in (
         ("es", (0.906, 0.989, 0.0, 0.1, 0.15)),
         ("ru", (0.792, 0.945, 0.057, 0.068, 0.169)),
-        ("de", (0.821, 0.97, 0.026, 0.182, 0.227)),
+        ("de", (0.821, 0.97, 0.026, 0.159, 0.205)),
         ("fr", (0.923, 1.0, 0.0, 0.091, 0.136)),
     ):
         _check("triage_blind3_intl.jsonl", bars, lang)

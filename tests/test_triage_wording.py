@@ -55,6 +55,11 @@ EVERYDAY = [
     "im hiding from them that i failed the quiz",
     "ayer me encerré en el baño cinco minutos a respirar",
     "me corté un dedo con la mandolina el jueves",
+    # a proverb, an idiom and a hangover
+    "Lieblingszitat: Was mich nicht umbringt, macht mich stärker.",
+    "I've been cutting my ex out of every single photo on my camera roll",
+    "j'ai envoyé « je t'aime » à mon boss, suicide social 💀",
+    "Qué guayabo tengo, me quiero morir, nunca más aguardiente",
     "I'm dead \U0001f480",
     "dead tired after the late shift",
     "dying to see you this weekend",
