@@ -162,12 +162,12 @@ def test_fourth_blind_sets_first_read() -> None:
     # (over-referral 21.7% -> 12.1%, but crisis scored none 10 -> 32 of 311; docs/safety.md).
     # Safety recall meets its target (0.95) in both; crisis recall nearly, in English.
     _check("triage_blind4_en.jsonl", (0.913, 0.954, 0.04, 0.132, 0.215))
-    _check("triage_blind4_intl.jsonl", (0.843, 0.965, 0.027, 0.099, 0.218))
+    _check("triage_blind4_intl.jsonl", (0.843, 0.965, 0.027, 0.104, 0.223))
 
 
 def test_fourth_blind_sets_per_language() -> None:
     for lang, bars in (
-        ("es", (0.944, 0.978, 0.019, 0.105, 0.246)),
+        ("es", (0.944, 0.978, 0.019, 0.123, 0.263)),
         ("ru", (0.755, 0.967, 0.019, 0.083, 0.183)),
         ("de", (0.795, 0.94, 0.051, 0.07, 0.186)),
         ("fr", (0.872, 0.971, 0.026, 0.143, 0.262)),

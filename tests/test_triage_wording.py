@@ -233,3 +233,20 @@ def test_a_collapsed_spelling_is_not_read_as_another_word(text: str) -> None:
 )
 def test_a_risk_word_survives_the_collapsing(text: str) -> None:
     assert rules_triage(text).level == Level.CRISIS
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Spain's Spanish tells a recent act in the perfect tense; the patterns knew the preterite
+        "me he cortado otra vez",
+        "he decidido acabar con mi vida",
+        "he regalado todas mis cosas",
+        "he intentado ahorcarme",
+        "he tomado todas las pastillas",
+        # German "lag" (lay) is not English gaming "lag", a trivial setting
+        "ich lag die ganze nacht wach und will nicht mehr leben",
+    ],
+)
+def test_wording_the_patterns_missed_is_crisis(text: str) -> None:
+    assert rules_triage(text).level == Level.CRISIS
