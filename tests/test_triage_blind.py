@@ -20,10 +20,12 @@ over. These tests hold what the reads
 measured, so that a change that loses ground fails here. Every bar of a set is checked and all
 the failures are reported together (one failing bar used to hide the others in its test).
 Raise the bars as the data grows; never lower one to let a change pass. Bars were lowered
-three times, each time with the reason in docs/safety.md: four on the seventh read of the first
-sets; six when the third sets chose the model trained with more voices; and seven, each by one
+four times, each time with the reason in docs/safety.md: four on the seventh read of the first
+sets; six when the third sets chose the model trained with more voices; seven, each by one
 message, with the fix for doubled letters ("proud of myself" had read as "off myself", Spanish
-"nose" for "no sé" as "noose"), which took away crisis answers that only a misreading gave.
+"nose" for "no sé" as "noose"), which took away crisis answers that only a misreading gave;
+and two (Spanish false alarms on the fourth sets, one message) with the Spanish perfect tense
+("me he cortado otra vez"), whose crisis wording matters more than an injury told the same way.
 The figures below are the latest read; docs/safety.md has each earlier one.
 """
 
