@@ -60,6 +60,7 @@ EVERYDAY = [
     "I've been cutting my ex out of every single photo on my camera roll",
     "j'ai envoyé « je t'aime » à mon boss, suicide social 💀",
     "Qué guayabo tengo, me quiero morir, nunca más aguardiente",
+    "Лучше сдохнуть, чем еще раз идти к этому стоматологу",
     "I'm dead \U0001f480",
     "dead tired after the late shift",
     "dying to see you this weekend",
@@ -246,6 +247,9 @@ def test_a_risk_word_survives_the_collapsing(text: str) -> None:
         "he tomado todas las pastillas",
         # German "lag" (lay) is not English gaming "lag", a trivial setting
         "ich lag die ganze nacht wach und will nicht mehr leben",
+        # "rather die than ..." is an idiom, except about going on living or going back
+        "лучше сдохнуть, чем вернуться к нему",
+        "лучше умереть, чем так жить",
     ],
 )
 def test_wording_the_patterns_missed_is_crisis(text: str) -> None:
