@@ -61,6 +61,7 @@ EVERYDAY = [
     "j'ai envoyé « je t'aime » à mon boss, suicide social 💀",
     "Qué guayabo tengo, me quiero morir, nunca más aguardiente",
     "Лучше сдохнуть, чем еще раз идти к этому стоматологу",
+    "missed the 7:42 bus by literally 3 seconds and the driver saw me. kms 🙃",
     "I'm dead \U0001f480",
     "dead tired after the late shift",
     "dying to see you this weekend",
