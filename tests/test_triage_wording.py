@@ -62,6 +62,9 @@ EVERYDAY = [
     "Qué guayabo tengo, me quiero morir, nunca más aguardiente",
     "Лучше сдохнуть, чем еще раз идти к этому стоматологу",
     "missed the 7:42 bus by literally 3 seconds and the driver saw me. kms 🙃",
+    "se me quemaron los frijoles otra vez, me quiero morir jajaja",
+    "traigo una sobredosis de cafeína, me tiembla el ojo",
+    "j'ai fait une overdose de séries ce week-end",
     "I'm dead \U0001f480",
     "dead tired after the late shift",
     "dying to see you this weekend",
@@ -251,6 +254,8 @@ def test_a_risk_word_survives_the_collapsing(text: str) -> None:
         # "rather die than ..." is an idiom, except about going on living or going back
         "лучше сдохнуть, чем вернуться к нему",
         "лучше умереть, чем так жить",
+        # a mishap is trivial, a broken heart is not
+        "se me rompió el corazón, me quiero morir",
     ],
 )
 def test_wording_the_patterns_missed_is_crisis(text: str) -> None:
