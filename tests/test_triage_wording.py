@@ -65,6 +65,7 @@ EVERYDAY = [
     "se me quemaron los frijoles otra vez, me quiero morir jajaja",
     "traigo una sobredosis de cafeína, me tiembla el ojo",
     "j'ai fait une overdose de séries ce week-end",
+    "прости меня, я опоздала на встречу",
     "I'm dead \U0001f480",
     "dead tired after the late shift",
     "dying to see you this weekend",
@@ -256,6 +257,10 @@ def test_a_risk_word_survives_the_collapsing(text: str) -> None:
         "лучше умереть, чем так жить",
         # a mishap is trivial, a broken heart is not
         "se me rompió el corazón, me quiero morir",
+        # Russian slang for opening one's veins, and a farewell to mum with despair
+        "хочу вскрыться",
+        "я порезала вены",
+        "мама, прости меня, я больше не могу",
     ],
 )
 def test_wording_the_patterns_missed_is_crisis(text: str) -> None:
