@@ -66,6 +66,10 @@ EVERYDAY = [
     "traigo una sobredosis de cafeína, me tiembla el ojo",
     "j'ai fait une overdose de séries ce week-end",
     "прости меня, я опоздала на встречу",
+    "morgen bin ich nicht mehr da, bin im Urlaub",
+    "verzeih mir, dass ich zu spät bin",
+    "ich mache dem Streit ein Ende",
+    "ce soir j'en finis avec ce dossier",
     "I'm dead \U0001f480",
     "dead tired after the late shift",
     "dying to see you this weekend",
@@ -261,6 +265,14 @@ def test_a_risk_word_survives_the_collapsing(text: str) -> None:
         "хочу вскрыться",
         "я порезала вены",
         "мама, прости меня, я больше не могу",
+        # German and French wording both layers missed
+        "morgen bin ich nicht mehr da",
+        "ich habe mir einen strick gekauft",
+        "mein freund hat gesagt er bringt sich heute um",
+        "mama, verzeih mir, ich kann nicht mehr",
+        "ich mache dem ganzen heute ein ende",
+        "maman, pardonne-moi, je n'en peux plus",
+        "ce soir j'en finis",
     ],
 )
 def test_wording_the_patterns_missed_is_crisis(text: str) -> None:
