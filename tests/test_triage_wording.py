@@ -70,6 +70,11 @@ EVERYDAY = [
     "verzeih mir, dass ich zu spät bin",
     "ich mache dem Streit ein Ende",
     "ce soir j'en finis avec ce dossier",
+    "perdóname por llegar tarde",
+    "hoy acabo con la tarea y me voy",
+    "me toca trabajar mañana",
+    "mum im sorry i broke your vase",
+    "took the whole bottle of water to the gym",
     "I'm dead \U0001f480",
     "dead tired after the late shift",
     "dying to see you this weekend",
@@ -273,6 +278,14 @@ def test_a_risk_word_survives_the_collapsing(text: str) -> None:
         "ich mache dem ganzen heute ein ende",
         "maman, pardonne-moi, je n'en peux plus",
         "ce soir j'en finis",
+        # Spanish and English, the same probe
+        "mamá, perdóname, ya no puedo más",
+        "esta noche acabo con todo",
+        "ya lo tengo todo organizado para cuando no esté",
+        "me tomé un bote de pastillas",
+        "mi padrastro me toca",
+        "mum, i'm sorry, i can't do this anymore",
+        "took the whole bottle",
     ],
 )
 def test_wording_the_patterns_missed_is_crisis(text: str) -> None:
