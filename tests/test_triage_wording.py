@@ -75,6 +75,11 @@ EVERYDAY = [
     "me toca trabajar mañana",
     "mum im sorry i broke your vase",
     "took the whole bottle of water to the gym",
+    "ich springe heute ins kalte Wasser",
+    "der Koch steht mit einem Messer in der Küche",
+    "hoy salto en paracaídas por primera vez",
+    "сегодня прыгну с парашютом",
+    "он сидит с ножом и режет хлеб",
     "I'm dead \U0001f480",
     "dead tired after the late shift",
     "dying to see you this weekend",
@@ -286,7 +291,27 @@ def test_a_risk_word_survives_the_collapsing(text: str) -> None:
         "mi padrastro me toca",
         "mum, i'm sorry, i can't do this anymore",
         "took the whole bottle",
+        # a second round: someone at the door with a knife, jumping tonight, a sister's goodbye
+        "meine schwester hat tschüss geschrieben und geht nicht ans telefon",
+        "er steht mit einem messer vor meiner tür",
+        "ich springe heute nacht",
+        "niemand wird mich vermissen wenn ich weg bin",
+        "mi hermana me escribió adiós y no contesta",
+        "esta noche salto",
+        "он стоит за дверью с ножом",
+        "сегодня ночью прыгну",
     ],
 )
 def test_wording_the_patterns_missed_is_crisis(text: str) -> None:
     assert rules_triage(text).level == Level.CRISIS
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "me revisa el celular y me quita el sueldo",
+        "не могу встать с кровати",
+    ],
+)
+def test_plain_distress_the_patterns_missed_is_concern(text: str) -> None:
+    assert rules_triage(text).level == Level.CONCERN
