@@ -311,6 +311,7 @@ def test_wording_the_patterns_missed_is_crisis(text: str) -> None:
     [
         "me revisa el celular y me quita el sueldo",
         "не могу встать с кровати",
+        "я всем только мешаю",
     ],
 )
 def test_plain_distress_the_patterns_missed_is_concern(text: str) -> None:
