@@ -80,6 +80,8 @@ EVERYDAY = [
     "hoy salto en paracaídas por primera vez",
     "сегодня прыгну с парашютом",
     "он сидит с ножом и режет хлеб",
+    "Ich arbeite im Rettungsdienst. Heute Nacht hatten wir einen Einsatz nach einem Suizidversuch.",
+    "Je prépare le concours de gardien de la paix: l'appel d'une personne suicidaire",
     "I'm dead \U0001f480",
     "dead tired after the late shift",
     "dying to see you this weekend",
@@ -121,6 +123,10 @@ EVERYDAY = [
 # never be one: each of these came out none once, after a lexicon change that only looked at
 # the training negatives.
 CONTEXT_MUST_NOT_CLEAR = [
+    # French "thèse" and English "these" are one word once accents go: no context word may be
+    # an everyday word of another language
+    ("Please tell whoever reads these that I'm sorry. This is goodbye.", "crisis"),
+    ("Thanks for listening these last weeks. This is the last you'll hear from me.", "crisis"),
     ("I've been looking up fatal doses. Filled my pill box with everything I have.", "crisis"),
     ("I counted my pills tonight. They upped my meds last week, so now I have enough.", "crisis"),
     ("This is my last night here. The nurses on the ward won't notice.", "crisis"),
