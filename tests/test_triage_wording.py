@@ -75,6 +75,7 @@ EVERYDAY = [
     "me toca trabajar mañana",
     "mum im sorry i broke your vase",
     "took the whole bottle of water to the gym",
+    "the last you will hear from me before my holiday",
     "ich springe heute ins kalte Wasser",
     "der Koch steht mit einem Messer in der Küche",
     "hoy salto en paracaídas por primera vez",
@@ -126,7 +127,10 @@ CONTEXT_MUST_NOT_CLEAR = [
     # French "thèse" and English "these" are one word once accents go: no context word may be
     # an everyday word of another language
     ("Please tell whoever reads these that I'm sorry. This is goodbye.", "crisis"),
-    ("Thanks for listening these last weeks. This is the last you'll hear from me.", "crisis"),
+    (
+        "Thanks for listening these last few weeks. This is the last message you'll get from me.",
+        "crisis",
+    ),
     ("I've been looking up fatal doses. Filled my pill box with everything I have.", "crisis"),
     ("I counted my pills tonight. They upped my meds last week, so now I have enough.", "crisis"),
     ("This is my last night here. The nurses on the ward won't notice.", "crisis"),
@@ -297,6 +301,7 @@ def test_a_risk_word_survives_the_collapsing(text: str) -> None:
         "mi padrastro me toca",
         "mum, i'm sorry, i can't do this anymore",
         "took the whole bottle",
+        "This is the last you'll hear from me.",
         # a second round: someone at the door with a knife, jumping tonight, a sister's goodbye
         "meine schwester hat tschüss geschrieben und geht nicht ans telefon",
         "er steht mit einem messer vor meiner tür",
