@@ -307,15 +307,13 @@ def normalise_pattern(src: str) -> str:
             prev_letter = ""
             i += 1
             continue
-        if ch.isalpha() and not prev_letter:
-            run = re.match(r"[^\W\d_]+", src[i:])
-            assert run is not None
-            word = run[0].casefold().translate(_TABLE)
-            if word in KEEP_DOUBLE:
-                out.append(word)
-                prev_letter = word[-1]
-                i += len(run[0])
-                continue
+        run = re.match(r"[^\W\d_]+", src[i:]) if not prev_letter else None
+        if run is not None and (word := run[0].casefold().translate(_TABLE)) in KEEP_DOUBLE:
+            # a word that keeps its doubled letters (see KEEP_DOUBLE), as messages do
+            out.append(word)
+            prev_letter = word[-1]
+            i += len(run[0])
+            continue
         if ch.isalpha():
             mapped = ch.casefold().translate(_TABLE).strip() or ch
             if mapped == prev_letter and len(mapped) == 1:
