@@ -4,17 +4,17 @@ Four pairs of sets, each written by writers who saw only the safety specificatio
 rules, the training data or the model, and never trained or tuned on:
 
 * `triage_blind_en.jsonl` (360) and `triage_blind_intl.jsonl` (320: es, ru, de, fr), read
-  at every change of the training data, the rules or the model (28 times by the night of
+  at every change of the training data, the rules or the model (31 times by the night of
   2026-12-04; docs/safety.md, "Measured");
 * `triage_blind2_en.jsonl` (360) and `triage_blind2_intl.jsonl` (520), written on 2026-12-04
-  and read 22 times;
+  and read 25 times;
 * `triage_blind3_en.jsonl` (360) and `triage_blind3_intl.jsonl` (520), written on the night of
   2026-12-04 and read once to decide between two models by a rule written down before the
-  read (docs/safety.md, "The third blind sets"), then fifteen times more, for a bug fix and for
+  read (docs/safety.md, "The third blind sets"), then eighteen times more, for a bug fix and for
   rule fixes found on training data;
 * `triage_blind4_en.jsonl` (360) and `triage_blind4_intl.jsonl` (520), written later that
   night and read once to decide, by a rule written down before the read, which kept the
-  shipped model; then fourteen times more, for rule fixes found on training data.
+  shipped model; then seventeen times more, for rule fixes found on training data.
 
 The issue's targets (crisis recall 0.90, safety recall 0.95, crisis scored none 1%, false alarm
 3%, over-referral 10%) are NOT met yet: on the third and fourth sets, safety recall is met and
@@ -148,7 +148,7 @@ def test_third_blind_sets_first_read() -> None:
     # 1.6%, 10.5%, 16.8%; the other four 0.783, 0.965, 3.3%, 10.6%, 21.3%. Second read, the
     # doubled-letters fix: English crisis 0.937 (one message to concern), the other four 0.859.
     _check("triage_blind3_en.jsonl", (0.937, 0.968, 0.024, 0.112, 0.154))
-    _check("triage_blind3_intl.jsonl", (0.859, 0.974, 0.022, 0.097, 0.159))
+    _check("triage_blind3_intl.jsonl", (0.864, 0.978, 0.022, 0.097, 0.159))
 
 
 def test_third_blind_sets_per_language() -> None:
@@ -156,7 +156,7 @@ def test_third_blind_sets_per_language() -> None:
     for lang, bars in (
         ("es", (0.906, 0.989, 0.0, 0.083, 0.133)),
         ("ru", (0.792, 0.945, 0.057, 0.068, 0.169)),
-        ("de", (0.821, 0.97, 0.026, 0.159, 0.205)),
+        ("de", (0.846, 0.985, 0.026, 0.159, 0.205)),
         ("fr", (0.923, 1.0, 0.0, 0.091, 0.136)),
     ):
         _check("triage_blind3_intl.jsonl", bars, lang)
@@ -167,14 +167,14 @@ def test_fourth_blind_sets_first_read() -> None:
     # (over-referral 21.7% -> 12.1%, but crisis scored none 10 -> 32 of 311; docs/safety.md).
     # Safety recall meets its target (0.95) in both; crisis recall nearly, in English.
     _check("triage_blind4_en.jsonl", (0.913, 0.954, 0.04, 0.132, 0.215))
-    _check("triage_blind4_intl.jsonl", (0.843, 0.965, 0.027, 0.099, 0.218))
+    _check("triage_blind4_intl.jsonl", (0.849, 0.965, 0.027, 0.099, 0.218))
 
 
 def test_fourth_blind_sets_per_language() -> None:
     for lang, bars in (
         ("es", (0.944, 0.978, 0.019, 0.123, 0.263)),
         ("ru", (0.755, 0.967, 0.019, 0.083, 0.183)),
-        ("de", (0.795, 0.94, 0.051, 0.047, 0.163)),
+        ("de", (0.821, 0.94, 0.051, 0.047, 0.163)),
         ("fr", (0.872, 0.971, 0.026, 0.143, 0.262)),
     ):
         _check("triage_blind4_intl.jsonl", bars, lang)

@@ -81,6 +81,8 @@ EVERYDAY = [
     "мне не страшно летать",
     "mir macht fliegen keine Angst mehr",
     "ya no me da miedo manejar",
+    "он ушёл на тот свет в прошлом году",
+    "ein Vortrag über SVV im Seminar",
     "ich springe heute ins kalte Wasser",
     "der Koch steht mit einem Messer in der Küche",
     "hoy salto en paracaídas por primera vez",
@@ -320,6 +322,12 @@ def test_a_risk_word_survives_the_collapsing(text: str) -> None:
         "je n'ai plus peur de mourir",
         "quiero irme con mi mamá al cielo",
         "ya no me da miedo morir",
+        # slang: the other world, "wegmachen", SVV, "m'tuer", "scarif"
+        "хочу на тот свет",
+        "ich will mich wegmachen",
+        "svv wieder",
+        "j'veux m'tuer",
+        "scarif encore hier soir",
         # a second round: someone at the door with a knife, jumping tonight, a sister's goodbye
         "meine schwester hat tschüss geschrieben und geht nicht ans telefon",
         "er steht mit einem messer vor meiner tür",
