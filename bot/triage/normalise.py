@@ -142,6 +142,7 @@ KEEP_DOUBLE = frozenset(
 _SQUEEZE = re.compile(r"([a-zа-я])\1{2,}")
 _NOT_LETTER = re.compile(r"[^a-zа-я]")
 _WORD = re.compile(r"\S+")
+_LETTERS = re.compile(r"[^\W\d_]+")
 # Segments end at sentence punctuation, newlines (non-signal emoji became newlines) and right
 # after laughter, so "kms lol i missed the bus" is two segments. ("[.!?;][.!?;]*" is
 # "[.!?;]+", written so that the regex engine can skip ahead in C to the next mark.)
@@ -307,7 +308,7 @@ def normalise_pattern(src: str) -> str:
             prev_letter = ""
             i += 1
             continue
-        run = re.match(r"[^\W\d_]+", src[i:]) if not prev_letter else None
+        run = _LETTERS.match(src, i) if ch.isalpha() and not prev_letter else None
         if run is not None and (word := run[0].casefold().translate(_TABLE)) in KEEP_DOUBLE:
             # a word that keeps its doubled letters (see KEEP_DOUBLE), as messages do
             out.append(word)
