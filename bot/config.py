@@ -58,6 +58,10 @@ class Settings(BaseSettings):
     # The database stops growing at this size (a write that needs more fails like a full
     # disk, and people are told kindly); None: no cap.
     db_max_mb: int | None = Field(default=None, ge=1, alias="TRUSTBOT_DB_MAX_MB")
+    # Whether the triage's learned layer may answer with crisis on its own; off, it raises at
+    # most to concern and the direct safety question decides (docs/safety.md, "The learned
+    # layer's own crisis answers").
+    learned_crisis: bool = Field(default=True, alias="TRUSTBOT_LEARNED_CRISIS")
 
     @field_validator("api_base_url")
     @classmethod

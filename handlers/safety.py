@@ -58,6 +58,7 @@ async def triage_gate(update: Update, context: Context) -> None:
         awaiting_safety_answer=flow.question_open,
         last_crisis_at=flow.last_crisis_at,
         now=now,
+        learned_crisis=svc.settings.learned_crisis,
     )
     said = message.text or message.caption or ""
     result = triage_in_context(said, ctx)

@@ -180,6 +180,28 @@ def test_fourth_blind_sets_per_language() -> None:
         _check("triage_blind4_intl.jsonl", bars, lang)
 
 
+def test_the_learned_layers_own_crisis_answers_to_everyday_messages_stay_at_3_percent() -> None:
+    """The issue lets the learned layer answer with crisis on its own only while false alarms
+    stay at or under 3% on the blind sets. The rules' own false alarms are the rules' (they are
+    counted in the bars above); these are the ones the learned layer adds: everyday messages
+    the rules did not call crisis and the layer did, over every blind set (2026-12-04: 36 of
+    1,318, 2.7%; on the third and fourth sets alone 25 of 696, 3.6%; docs/safety.md)."""
+    added = none = crisis_given = 0
+    for path in sorted(DATA.glob("triage_blind*.jsonl")):
+        for item in load_items(path):
+            rules, both = rules_triage(item["text"]).level, triage(item["text"]).level
+            gave = rules < Level.CRISIS and both is Level.CRISIS
+            if item["level"] == "none":
+                none += 1
+                added += gave
+            elif item["level"] == "crisis":
+                crisis_given += gave
+    assert none == 1318
+    assert added / none <= 0.03, f"{added} of {none}"
+    # What it buys: crisis answers at once to crisis messages no rule read as crisis.
+    assert crisis_given >= 477, crisis_given
+
+
 def test_a_concern_right_after_a_crisis_answer_is_taken_as_crisis_with_both_layers() -> None:
     now = datetime(2026, 12, 4, 22, 0, tzinfo=UTC)
     text = "can't stop crying, sorry for bothering you again"

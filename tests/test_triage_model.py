@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.triage import Level, combine, model, rules_triage, triage
+from bot.triage import Level, TriageContext, combine, model, rules_triage, triage, triage_in_context
 from bot.triage.features import sentence_counts, sentences, unit_counts, windows, word_features
 from bot.triage.levels import TriageResult
 from bot.triage.model import Model
@@ -111,6 +111,18 @@ def test_the_learned_layer_only_raises_never_lowers() -> None:
     assert combine("I want to end my life", crisis) == crisis
     for text, _level in TINY:
         assert triage(text).level >= rules_triage(text).level
+
+
+def test_with_learned_crisis_off_the_layer_raises_at_most_to_concern() -> None:
+    text = "The only thing that sounds restful is not being here at all"
+    rules = rules_triage(text)
+    assert rules.level < Level.CRISIS
+    assert combine(text, rules).level is Level.CRISIS
+    capped = combine(text, rules, learned_crisis=False)
+    assert capped.level is Level.CONCERN and "concern:learned" in capped.reasons
+    context = TriageContext(learned_crisis=False)
+    assert triage_in_context(text, context).level is Level.CONCERN
+    assert triage_in_context("I want to end my life", context).level is Level.CRISIS
 
 
 def test_a_model_that_cannot_load_leaves_the_rules_alone(

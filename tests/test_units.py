@@ -79,6 +79,13 @@ def test_admin_ids_parse() -> None:
     assert load_settings(_env_file=None, TRUSTBOT_ADMIN_IDS="1, 2;3").admin_ids == {1, 2, 3}
 
 
+def test_learned_crisis_is_on_unless_the_operator_turns_it_off() -> None:
+    assert load_settings(_env_file=None).learned_crisis is True
+    assert load_settings(_env_file=None, TRUSTBOT_LEARNED_CRISIS="0").learned_crisis is False
+    with pytest.raises(ConfigError, match="TRUSTBOT_LEARNED_CRISIS"):
+        load_settings(_env_file=None, TRUSTBOT_LEARNED_CRISIS="perhaps")
+
+
 def test_cli_reports_bad_config_without_traceback(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -44,11 +44,12 @@ _TAGS = {Level.CONCERN: "concern:learned", Level.CRISIS: "crisis:learned"}
 HARMLESS_CONTEXT_FLOOR = 0.97
 
 
-def combine(text: str, rules: TriageResult) -> TriageResult:
+def combine(text: str, rules: TriageResult, learned_crisis: bool = True) -> TriageResult:
     """The rules' result, raised by the learned layer where it judges higher (never lowered).
 
-    While the model is still loading (the first moments after start-up) or if it could not be
-    loaded, the rules decide alone.
+    With ``learned_crisis`` off, the learned layer raises at most to concern (the bot then asks
+    the direct safety question, and a "yes" is crisis). While the model is still loading (the
+    first moments after start-up) or if it could not be loaded, the rules decide alone.
     """
     if rules.level == Level.CRISIS:
         return rules
@@ -57,6 +58,8 @@ def combine(text: str, rules: TriageResult) -> TriageResult:
         return rules
     harmless = any(reason.startswith("none:") for reason in rules.reasons)
     level = learned.level(text, HARMLESS_CONTEXT_FLOOR if harmless else 0.0)
+    if not learned_crisis:
+        level = min(level, Level.CONCERN)
     if level <= rules.level:
         return rules
     return TriageResult(level, (_TAGS[level], *rules.reasons))
@@ -69,4 +72,4 @@ def triage(text: str) -> TriageResult:
 
 def triage_in_context(text: str, ctx: TriageContext) -> TriageResult:
     """Judge a message with what the conversation already knows (see ``context``)."""
-    return apply_context(text, ctx, combine)
+    return apply_context(text, ctx, lambda t, r: combine(t, r, ctx.learned_crisis))

@@ -38,3 +38,6 @@ class TriageContext:
     awaiting_safety_answer: bool = False  # the bot just asked the direct safety question
     last_crisis_at: datetime | None = None  # aware UTC
     now: datetime | None = None  # aware UTC, injected clock
+    # Whether the learned layer may answer with crisis on its own (TRUSTBOT_LEARNED_CRISIS);
+    # when not, it raises at most to concern and the direct safety question decides.
+    learned_crisis: bool = True

@@ -186,3 +186,24 @@ async def test_a_crisis_in_russian_is_answered_in_russian(bot: Harness) -> None:
     # The person's "I'm safe" press is answered in Russian too.
     safe = text_of(await bot.press(151, replies[0], russian["button_safe"]))
     assert russian["safe_ack"].split(".")[0] in safe
+
+
+# A training crisis message that only the learned layer reads as crisis (no rule lists it).
+LEARNED_ONLY_CRISIS = "The only thing that sounds restful is not being here at all"
+
+
+async def test_with_learned_crisis_off_the_layers_crisis_is_asked_about_first(
+    bot: Harness,
+) -> None:
+    """TRUSTBOT_LEARNED_CRISIS=0: what only the learned layer reads as crisis gets the concern
+    answer and the direct question, and a "yes" is crisis; a rules crisis is unchanged."""
+    replies = await bot.say(161, LEARNED_ONLY_CRISIS)
+    assert "glad you told me" in replies[0].text  # on by default: the crisis answer
+    services = bot.services
+    services.settings = services.settings.model_copy(update={"learned_crisis": False})
+    asked = with_buttons(await bot.say(162, LEARNED_ONLY_CRISIS))
+    assert "thoughts of ending your life" in asked.text
+    assert "glad you told me" not in text_of([asked])
+    assert "glad you told me" in text_of(await bot.press(162, asked, "Yes"))
+    replies = await bot.say(163, "I want to end my life")
+    assert "glad you told me" in replies[0].text and "112" in replies[0].text
