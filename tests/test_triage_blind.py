@@ -4,17 +4,17 @@ Four pairs of sets, each written by writers who saw only the safety specificatio
 rules, the training data or the model, and never trained or tuned on:
 
 * `triage_blind_en.jsonl` (360) and `triage_blind_intl.jsonl` (320: es, ru, de, fr), read
-  at every change of the training data, the rules or the model (31 times by the night of
-  2026-12-04; docs/safety.md, "Measured");
+  at every change of the training data, the rules or the model (32 times by the night of
+  2026-12-05; docs/safety.md, "Measured");
 * `triage_blind2_en.jsonl` (360) and `triage_blind2_intl.jsonl` (520), written on 2026-12-04
-  and read 25 times;
+  and read 26 times;
 * `triage_blind3_en.jsonl` (360) and `triage_blind3_intl.jsonl` (520), written on the night of
   2026-12-04 and read once to decide between two models by a rule written down before the
-  read (docs/safety.md, "The third blind sets"), then eighteen times more, for a bug fix and for
+  read (docs/safety.md, "The third blind sets"), then nineteen times more, for a bug fix and for
   rule fixes found on training data;
 * `triage_blind4_en.jsonl` (360) and `triage_blind4_intl.jsonl` (520), written later that
   night and read once to decide, by a rule written down before the read, which kept the
-  shipped model; then seventeen times more, for rule fixes found on training data.
+  shipped model; then eighteen times more, for rule fixes found on training data and on probes.
 
 The issue's targets (crisis recall 0.90, safety recall 0.95, crisis scored none 1%, false alarm
 3%, over-referral 10%) are NOT met yet: on the third and fourth sets, safety recall is met and
@@ -126,7 +126,7 @@ def test_second_blind_sets() -> None:
     # with more voices: English safety (0.92 -> 0.90), English over-referral (13.2% -> 14.6%)
     # and German safety (0.93 -> 0.91) were lowered with it.
     _check("triage_blind2_en.jsonl", (0.81, 0.907, 0.079, 0.083, 0.139))
-    _check("triage_blind2_intl.jsonl", (0.747, 0.879, 0.104, 0.053, 0.092))
+    _check("triage_blind2_intl.jsonl", (0.764, 0.882, 0.099, 0.053, 0.092))
 
 
 def test_second_blind_sets_per_language() -> None:
@@ -134,7 +134,7 @@ def test_second_blind_sets_per_language() -> None:
     # crisis message its pointer to help (4 -> 5 of 39); Russian gained one.
     for lang, bars in (
         ("es", (0.731, 0.844, 0.115, 0.033, 0.083)),
-        ("ru", (0.692, 0.9, 0.115, 0.033, 0.05)),
+        ("ru", (0.75, 0.911, 0.096, 0.033, 0.05)),
         ("de", (0.846, 0.91, 0.051, 0.116, 0.186)),
         ("fr", (0.744, 0.866, 0.128, 0.047, 0.07)),
     ):
@@ -186,7 +186,7 @@ def test_the_learned_layers_own_crisis_answers_to_everyday_messages_stay_at_3_pe
     counted in the bars above); these are the ones the learned layer adds: everyday messages
     the rules did not call crisis and the layer did, over every blind set (2026-12-04: 36 of
     1,318, 2.7%; on the third and fourth sets alone 25 of 696, 3.6%; docs/safety.md)."""
-    added = none = crisis_given = 0
+    added = none = crisis = crisis_given = 0
     for path in sorted(DATA.glob("triage_blind*.jsonl")):
         for item in load_items(path):
             rules, both = rules_triage(item["text"]).level, triage(item["text"]).level
@@ -195,11 +195,13 @@ def test_the_learned_layers_own_crisis_answers_to_everyday_messages_stay_at_3_pe
                 none += 1
                 added += gave
             elif item["level"] == "crisis":
+                crisis += 1
                 crisis_given += gave
-    assert none == 1318
+    assert none == 1318 and crisis == 1170
     assert added / none <= 0.03, f"{added} of {none}"
-    # What it buys: crisis answers at once to crisis messages no rule read as crisis.
-    assert crisis_given >= 477, crisis_given
+    # What it buys: crisis answers at once to crisis messages no rule reads as crisis (477 of
+    # 1,170 that day; fewer as the rules learn more wording, so the bar is a share).
+    assert crisis_given / crisis >= 0.35, f"{crisis_given} of {crisis}"
 
 
 def test_a_concern_right_after_a_crisis_answer_is_taken_as_crisis_with_both_layers() -> None:

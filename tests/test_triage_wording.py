@@ -49,6 +49,37 @@ INDIRECT_CRISIS = [
 
 # Idioms, hyperbole, games and everyday readings of the same words: none.
 EVERYDAY = [
+    # ordinary goodbyes beside the farewells above
+    "logging off for good from twitter, too toxic. bye",
+    "this is my last check in before my holiday, bye!",
+    "final msg from me today, night night",
+    "there won't be anyone to answer the phone, the office is closed",
+    "I won't be bothering you anymore, deleting the app, thanks for the lessons",
+    "ok signing off for the night, bye bot",
+    "es la última vez que te escribo a estas horas, perdón",
+    "no me vais a ver el finde, me voy a la playa",
+    "último check-in de la semana, a descansar",
+    "c'est la dernière fois que je t'écris aussi tard promis",
+    "quand tu liras ça je serai déjà dans l'avion haha",
+    "Dernier check-in de la semaine, vivement le week-end. Bye!",
+    "letzter check-in vor dem urlaub, bis in zwei wochen",
+    "wenn du das liest, bin ich schon im zug nach hamburg",
+    "ich bin dann weg, diesmal richtig lange: drei wochen thailand!",
+    "это последний раз когда я пишу так поздно, обещаю",
+    "больше вы от меня не услышите жалоб, обещаю",
+    "последний чек-ин на этой неделе, ура выходные",
+    # Russian: a kitchen knife, a washing line, vitamins, an ambulance shift, a fringe, idioms
+    "нож для мяса совсем затупился, посоветуйте нормальную точилку",
+    "Купил верёвку для сушки белья на балкон, а она провисает",
+    "в аптеке сказали, что передозировка витамина D бывает от лошадиных доз",
+    "Работаю на скорой. За сутки три вызова на суицидальные попытки, все живы",
+    "парикмахер сделал мне чёлку как у Гарри Поттера. роскомнадзор, срочно 🙃",
+    "мама купила мне куртку цвета детской неожиданности. пойду выпилюсь",
+    "Соседи сверлят с восьми утра, хоть в петлю лезь",
+    "мы с сестрой на ножах с тех пор как она заняла мою комнату",
+    "старый шкаф лет десять мёртвым грузом стоит на даче",
+    "таблетки собираю в таблетницу на неделю",
+    "мама заставляет делать всякое по дому",
     # a German article, a noun and a reflexive verb that only look like danger or self-harm
     "in Lyon hat mich ein Franzose angebrüllt, weil ich falsch stand",
     "Baustaub in allen Ritzen, und Kaffee aus der Thermoskanne",
@@ -337,6 +368,35 @@ def test_a_risk_word_survives_the_collapsing(text: str) -> None:
         "esta noche salto",
         "он стоит за дверью с ножом",
         "сегодня ночью прыгну",
+        # a last check-in, a last message, nobody left to read the next one
+        "this is my last mood check in. it's a 1. bye",
+        "final msg. not sad anymore just finished",
+        "Don't bother with the morning reminder. There won't be anyone here to read it",
+        "logging off for good. i cant do this anymore",
+        "es la última vez que te escribo",
+        "Gracias por aguantarme. No me vais a volver a leer.",
+        "último check-in. dile a mi padre que no le guardo rencor",
+        "c'est la dernière fois que je t'écris",
+        "quand tu liras ça, je serai plus là",
+        "dernier check-in. dites à mon père que je lui en veux pas",
+        "das ist das letzte mal, dass ich dir schreibe",
+        "wenn du das liest, bin ich nicht mehr da",
+        "letzter check-in. sagt meinem vater, dass ich ihm nicht böse bin",
+        "Danke für alles. Ich bin dann weg, diesmal richtig.",
+        "это последний раз, когда я пишу",
+        "больше ты обо мне не услышишь. спасибо за всё, бот",
+        "последний чек-ин. скажите папе что я не злюсь",
+        # Russian: emoji with words, a child's words, a threat heard through the wall, a friend
+        # on a bridge and a plan typed in transliteration, pills gathered (the order reversed)
+        "🔪🩸 опять. не останавливается",
+        "мам прости ⚰️ я так больше не могу",
+        "мне 12. старший брат заставляет делать всякое с ним и снимает на телефон",
+        "за стенкой сосед орёт, что убьёт жену, там что-то грохает",
+        "moy drug napisal chto stoit na mostu i eto poslednee soobshenie",
+        "eto ne shutka: segodnya ya ubivayu sebya",
+        "я уже неделю таблетки собираю, почти набралось",
+        "муж размахивает ножом",
+        "у него нож",
     ],
 )
 def test_wording_the_patterns_missed_is_crisis(text: str) -> None:
@@ -349,6 +409,7 @@ def test_wording_the_patterns_missed_is_crisis(text: str) -> None:
         "me revisa el celular y me quita el sueldo",
         "не могу встать с кровати",
         "я всем только мешаю",
+        "до сих пор снится, просыпаюсь с криком",
     ],
 )
 def test_plain_distress_the_patterns_missed_is_concern(text: str) -> None:
