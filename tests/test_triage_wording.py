@@ -80,6 +80,22 @@ EVERYDAY = [
     "старый шкаф лет десять мёртвым грузом стоит на даче",
     "таблетки собираю в таблетницу на неделю",
     "мама заставляет делать всякое по дому",
+    # French: cooking and hair cuts, study, a crisis-line volunteer's training, TV, idioms
+    "je me suis coupé le doigt en cuisinant",
+    "Je me suis coupé les pointes moi-même",
+    "je me suis brûlé avec le four",
+    "il arrête pas de saigner du nez lol",
+    "Révision de socio : Durkheim, Le Suicide (1897), les quatre types",
+    "Bénévole à La Main Tendue. Ce soir, formation : comment poser la question du suicide",
+    "L3 psycho, partiel demain sur l'évaluation du risque suicidaire",
+    "Intervenante chez Tel-jeunes, on prépare une capsule sur le suicide pour les écoles",
+    "Stromae au JT de TF1, où il dit qu'il a déjà eu des pensées suicidaires",
+    "oublié de sortir le poulet du congélo, ma mère va me tuer 😅",
+    "43 degrés à Dakar, je vais mourir fondue comme le beurre",
+    "trois heures d'Occupation Double, j'ai pensé mourir lol",
+    "je pense pas revenir avant lundi",
+    "il va sauter en parachute samedi",
+    "elle a dit adieu au pont de son enfance, on a déménagé",
     # a German article, a noun and a reflexive verb that only look like danger or self-harm
     "in Lyon hat mich ein Franzose angebrüllt, weil ich falsch stand",
     "Baustaub in allen Ritzen, und Kaffee aus der Thermoskanne",
@@ -397,6 +413,17 @@ def test_a_risk_word_survives_the_collapsing(text: str) -> None:
         "я уже неделю таблетки собираю, почти набралось",
         "муж размахивает ножом",
         "у него нож",
+        # French: a bridge and "not coming back", a child's words, a brother on a roof, a
+        # friend's bottle of pills, a goodbye with a rope, empty blister packs, cutting again
+        "chu su'l pont Jacques-Cartier 🌉😶 j'pense pas revenir",
+        "le copain de maman ma montré des videos bizarres et il veut que je fais pareil avec lui",
+        "Mon frère est sur le toit de l'immeuble, il dit qu'il va sauter",
+        "Ma chum vient de me texter qu'a l'a pris toute sa bouteille de pilules",
+        "elle dit adieu à tout le monde avec une photo d'une corde",
+        "Mon coloc est par terre, il respire bizarre, y a des plaquettes de médocs vides partout",
+        "je fais mon testament, j'ai prévu de plus être là d'ici la fin du mois",
+        "j'ai recommencé à me couper hier et avant-hier",
+        "je me suis coupé en cuisinant et ça arrête pas de saigner depuis 20 min",
     ],
 )
 def test_wording_the_patterns_missed_is_crisis(text: str) -> None:
