@@ -4,17 +4,17 @@ Four pairs of sets, each written by writers who saw only the safety specificatio
 rules, the training data or the model, and never trained or tuned on:
 
 * `triage_blind_en.jsonl` (360) and `triage_blind_intl.jsonl` (320: es, ru, de, fr), read
-  at every change of the training data, the rules or the model (34 times by the night of
+  at every change of the training data, the rules or the model (35 times by the night of
   2026-12-05; docs/safety.md, "Measured");
 * `triage_blind2_en.jsonl` (360) and `triage_blind2_intl.jsonl` (520), written on 2026-12-04
-  and read 28 times;
+  and read 29 times;
 * `triage_blind3_en.jsonl` (360) and `triage_blind3_intl.jsonl` (520), written on the night of
   2026-12-04 and read once to decide between two models by a rule written down before the
-  read (docs/safety.md, "The third blind sets"), then twenty-one times more, for a bug fix and for
+  read (docs/safety.md, "The third blind sets"), then twenty-two times more, for a bug fix and for
   rule fixes found on training data;
 * `triage_blind4_en.jsonl` (360) and `triage_blind4_intl.jsonl` (520), written later that
   night and read once to decide, by a rule written down before the read, which kept the
-  shipped model; then twenty times more, for rule fixes found on training data and on probes.
+  shipped model; then twenty-one times more, for rule fixes found on training data and on probes.
 
 The issue's targets (crisis recall 0.90, safety recall 0.95, crisis scored none 1%, false alarm
 3%, over-referral 10%) are NOT met yet: on the third and fourth sets, safety recall is met and
@@ -103,7 +103,7 @@ def test_first_blind_sets() -> None:
     # voices: English safety (0.94 -> 0.92), crisis scored none (8 -> 11 of 128) and false
     # alarms outside English (7.8% -> 9.4%) were lowered with it; the fix took English crisis
     # recall 0.836 -> 0.828 (one message to concern) and gave one crisis message back.
-    en = _check("triage_blind_en.jsonl", (0.828, 0.926, 0.078, 0.035, 0.069))
+    en = _check("triage_blind_en.jsonl", (0.836, 0.931, 0.07, 0.035, 0.069))
     rules = evaluate(load_items(DATA / "triage_blind_en.jsonl"), rules_triage)
     assert en.crisis_recall - rules.crisis_recall >= 0.2
     assert en.false_alarm <= rules.false_alarm + 0.005
@@ -147,7 +147,7 @@ def test_third_blind_sets_first_read() -> None:
     # 0.853, 0.974, 2.2%, 11.1%, 17.9%. The shipped model before it: English 0.898, 0.972,
     # 1.6%, 10.5%, 16.8%; the other four 0.783, 0.965, 3.3%, 10.6%, 21.3%. Second read, the
     # doubled-letters fix: English crisis 0.937 (one message to concern), the other four 0.859.
-    _check("triage_blind3_en.jsonl", (0.937, 0.968, 0.024, 0.112, 0.154))
+    _check("triage_blind3_en.jsonl", (0.937, 0.968, 0.024, 0.105, 0.147))
     _check("triage_blind3_intl.jsonl", (0.864, 0.978, 0.022, 0.097, 0.159))
 
 

@@ -104,6 +104,21 @@ EVERYDAY = [
     "me corté el fleco yo sola y me quedó todo torcido",
     "¿cómo se mata el pulgón de los rosales sin usar veneno?",
     "inventario de los opiáceos, contando pastilla por pastilla con la titular al lado",
+    # English: a breakup, a lawn, a documentary, a move, a football club, a lecture, a rescue
+    "We decided to end it after 3 years, totally mutual, still mates",
+    "I think I overdosed the lawn on fertiliser",
+    "Watched the doco on Port Arthur. Reminds you why we have the gun laws we have",
+    "giving away all my furniture before the move to Melbourne, free to collect",
+    "Arsenal bottling it again. I'm done with this club. See you Saturday obviously",
+    "psych lecture today on passive and active suicidal ideation. exam on it next month",
+    "Did CPR on a man who collapsed in Tesco today and we got him back",
+    "missed the 8:14 by literally 3 seconds, driver pulled off. kms",
+    "NEPA took light just as Chelsea scored. Omo I wan die 😭😭",
+    "I'm at the end of my rope with this printer. It says paper jam.",
+    "my phone screen is hanging by a thread",
+    "i took the train to the bridge and i'm walking there now to meet friends",
+    "sitting here with the knife for the onions",
+    "das ist mein letzter check-in diese woche",
     # a German article, a noun and a reflexive verb that only look like danger or self-harm
     "in Lyon hat mich ein Franzose angebrüllt, weil ich falsch stand",
     "Baustaub in allen Ritzen, und Kaffee aus der Thermoskanne",
@@ -442,6 +457,22 @@ def test_a_risk_word_survives_the_collapsing(text: str) -> None:
         "me pego un tiro, no aguanto más",
         "el me pego un golpe en la cara",
         "llevo semanas juntando pastillas",
+        # English: a bridge emoji, a wave and a headstone, a child's words (India, the
+        # Philippines), a stranger from a game, a pesticide drunk, a story's goodbye, bleeding
+        # wrists, a threat through the wall, walking to the bridge, sitting with the knife
+        "me + 🌉 tonight. don't try and talk me out of it",
+        "everyone's better off 👋🪦",
+        "tuition sir makes me sit on his lap and touches me there",
+        "my tito touches me when lola is sleeping, im scared to go home po",
+        "a man from the game told me to send pictures with no clothes on",
+        "he says he knows where i live and will come to my house",
+        "Please my cousin just drank sniper, she is foaming at the mouth",
+        "My friend posted on his story 'this is my last day, sorry mummy' and he is not picking up",
+        "my sister is bleeding a lot from her wrists",
+        "neighbour's husband is shouting he'll kill her and I can hear things smashing",
+        "the bridge is 10 minutes from mine and i'm walking there now",
+        "lmaooo i literally can't go on. been sitting here with the knife for an hour",
+        "having passive suicidal ideation again",
     ],
 )
 def test_wording_the_patterns_missed_is_crisis(text: str) -> None:
