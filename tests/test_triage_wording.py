@@ -119,6 +119,14 @@ EVERYDAY = [
     "i took the train to the bridge and i'm walking there now to meet friends",
     "sitting here with the knife for the onions",
     "das ist mein letzter check-in diese woche",
+    # German: funny videos, onions, morning pills, a mother at the cinema, a cake
+    "mein freund zeigt mir komische videos von katzen",
+    "ich sitz hier mit dem messer und schneide zwiebeln",
+    "ich hab die tabletten schon hier, nehme sie morgens zum frühstück",
+    "ich hab meiner mama geschrieben und sie geht nicht ans handy, ist wohl im kino",
+    "sorry, bin spät dran, mama geht nicht ans handy",
+    "sie will dass ich das auch mache, also den kuchen",
+    "mama hat geschrieben, ich soll die tabletten aufheben, die sind teuer",
     # a German article, a noun and a reflexive verb that only look like danger or self-harm
     "in Lyon hat mich ein Franzose angebrüllt, weil ich falsch stand",
     "Baustaub in allen Ritzen, und Kaffee aus der Thermoskanne",
@@ -473,6 +481,17 @@ def test_a_risk_word_survives_the_collapsing(text: str) -> None:
         "the bridge is 10 minutes from mine and i'm walking there now",
         "lmaooo i literally can't go on. been sitting here with the knife for an hour",
         "having passive suicidal ideation again",
+        # German: a child's words, a brother on a roof, poison drunk, bleeding wrists, sitting
+        # with the knife, pills gathered, a story's goodbye then silence, a wave and a headstone
+        "der freund von mama zeigt mir komische videos und will dass ich das auch mache",
+        "ein typ aus dem spiel will nacktbilder von mir",
+        "mein bruder steht auf dem dach und sagt er springt",
+        "meine freundin hat rattengift getrunken",
+        "meine schwester blutet stark an den handgelenken",
+        "ich sitz hier seit einer stunde mit dem messer",
+        "ich hab angefangen tabletten zu sammeln, fast genug",
+        "er hat in seine story geschrieben 'sorry mama, das wars' und geht nicht ans handy",
+        "jeder wär besser dran 👋🪦",
     ],
 )
 def test_wording_the_patterns_missed_is_crisis(text: str) -> None:
