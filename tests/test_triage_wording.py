@@ -134,6 +134,12 @@ EVERYDAY = [
     "сижу с ножом и режу салат",
     "иду к мосту сейчас с друзьями гулять",
     "добавила уксус в салат",
+    "сегодня последний день распродажи",
+    "оставила пароль от вайфая гостям",
+    "решилась на новую стрижку, мне спокойно",
+    "всё, я решилась. записалась к психологу",
+    "мы всё решили, свадьба в июне",
+    "а скоро лето",
     # a German article, a noun and a reflexive verb that only look like danger or self-harm
     "in Lyon hat mich ein Franzose angebrüllt, weil ich falsch stand",
     "Baustaub in allen Ritzen, und Kaffee aus der Thermoskanne",
@@ -514,6 +520,9 @@ def test_a_risk_word_survives_the_collapsing(text: str) -> None:
         "подруга выпила уксус",
         "всем будет лучше 👋🪦",
         "иду к мосту прямо сейчас",
+        # Russian: postponing, a decision with calm
+        "не сегодня. но скоро",
+        "настроение 2. уже всё решила, мне спокойно",
     ],
 )
 def test_wording_the_patterns_missed_is_crisis(text: str) -> None:
@@ -530,6 +539,8 @@ def test_wording_the_patterns_missed_is_crisis(text: str) -> None:
         "él quiere que le pase mi ubicación todo el día y se enoja si la apago",
         "ya dejé de ver a mis amigas de la prepa porque a él no le caen bien",
         "mi mejor amiga me contó que su papá le pega a su mamá",
+        "пароли от всего оставила брату в конверте",
+        "сегодня последний день",
     ],
 )
 def test_plain_distress_the_patterns_missed_is_concern(text: str) -> None:
