@@ -4,17 +4,17 @@ Four pairs of sets, each written by writers who saw only the safety specificatio
 rules, the training data or the model, and never trained or tuned on:
 
 * `triage_blind_en.jsonl` (360) and `triage_blind_intl.jsonl` (320: es, ru, de, fr), read
-  at every change of the training data, the rules or the model (39 times by the night of
+  at every change of the training data, the rules or the model (40 times by the night of
   2026-12-05; docs/safety.md, "Measured");
 * `triage_blind2_en.jsonl` (360) and `triage_blind2_intl.jsonl` (520), written on 2026-12-04
-  and read 33 times;
+  and read 34 times;
 * `triage_blind3_en.jsonl` (360) and `triage_blind3_intl.jsonl` (520), written on the night of
   2026-12-04 and read once to decide between two models by a rule written down before the
-  read (docs/safety.md, "The third blind sets"), then twenty-six times more, for a bug fix and for
+  read (docs/safety.md, "The third blind sets"), then twenty-seven times more, for a bug fix and for
   rule fixes found on training data;
 * `triage_blind4_en.jsonl` (360) and `triage_blind4_intl.jsonl` (520), written later that
   night and read once to decide, by a rule written down before the read, which kept the
-  shipped model; then twenty-five times more, for rule fixes found on training data and on probes.
+  shipped model; then twenty-six times more, for rule fixes found on training data and on probes.
 
 The issue's targets (crisis recall 0.90, safety recall 0.95, crisis scored none 1%, false alarm
 3%, over-referral 10%) are NOT met yet: on the third and fourth sets, safety recall is met and

@@ -140,6 +140,10 @@ EVERYDAY = [
     "всё, я решилась. записалась к психологу",
     "мы всё решили, свадьба в июне",
     "а скоро лето",
+    "собираюсь прыгнуть с тарзанки",
+    "хочу прыгнуть с парашютом",
+    "я больше не хочу быть бухгалтером",
+    "лучше бы меня не было на той вечеринке",
     # a German article, a noun and a reflexive verb that only look like danger or self-harm
     "in Lyon hat mich ein Franzose angebrüllt, weil ich falsch stand",
     "Baustaub in allen Ritzen, und Kaffee aus der Thermoskanne",
@@ -523,6 +527,12 @@ def test_a_risk_word_survives_the_collapsing(text: str) -> None:
         # Russian: postponing, a decision with calm
         "не сегодня. но скоро",
         "настроение 2. уже всё решила, мне спокойно",
+        "собираюсь прыгнуть с моста",
+        "у меня нет сил жить дальше",
+        "надоело всё, хочу уйти из жизни",
+        "лучше бы меня не было",
+        "хочу заснуть навсегда",
+        "я больше не хочу быть",
     ],
 )
 def test_wording_the_patterns_missed_is_crisis(text: str) -> None:
