@@ -130,6 +130,24 @@ EVERYDAY = [
     "estoy sentada con el cuchillo de cocina cortando cebolla",
     "voy al puente ahora a ver el atardecer",
     "j'ai acheté un couteau japonais pour la cuisine",
+    # Neighbours of the second French round: a rooftop with friends, a bridge full of tourists,
+    # staying for the children in a marriage, papers for the tax return ("rangé" is not the
+    # English shooting "range"), the courage to ask someone out, a flatshare
+    "je suis sur le toit-terrasse avec les copines, la vue est dingue",
+    "je suis sur le pont d'Avignon, trop de touristes",
+    "je suis sur les rails du succès mdr",
+    "je reste pour mes enfants, pour le divorce on verra",
+    "j'ai trié mes papiers pour la déclaration d'impôts, je me sens légère",
+    "la prochaine fois que j'ai le courage je le fais, je lui demande son numéro",
+    "j'ai plus de raison de rester dans cette coloc",
+    "c'est la dernière fois qu'on se parle avant Noël",
+    "I'm at the bridge club tonight, wish me luck",
+    "I'm on the bridge, traffic is insane",
+    "I'm on the roof fixing the aerial",
+    "im only staying in this job for the kids",
+    "my parents won't have to pay for me anymore once I start my job",
+    "I feel strangely light after the sauna",
+    "this is the last time we talk before the exam, good luck!",
     "je vais au pont maintenant pour voir le feu d'artifice",
     "сижу с ножом и режу салат",
     "иду к мосту сейчас с друзьями гулять",
@@ -533,6 +551,26 @@ def test_a_risk_word_survives_the_collapsing(text: str) -> None:
         "лучше бы меня не было",
         "хочу заснуть навсегда",
         "я больше не хочу быть",
+        # Second French probe round (and the same kinds in English): a height or means at hand
+        # told plainly with time passing, praying not to wake, a day found "when I have the
+        # courage", papers put in order with a strange calm, the last time we talk
+        "je suis assis sur le parapet du pont depuis tout à l'heure",
+        "chu sur le toit du bloc, j'voulais juste parler à quelqu'un",
+        "j'ai la corde dans mon sac, ça fait deux heures que je marche",
+        "le soir je prie pour ne plus me réveiller",
+        "pas ce soir. mais le jour où j'ai le courage je le fais",
+        "c'est la dernière fois qu'on s'écrit, merci d'avoir été là",
+        "après l'enterrement de papa j'ai plus de raison de rester",
+        "y m'a déjà tabassée, là il est en bas de chez moi",
+        "j'ai rangé tous mes papiers et payé le loyer d'avance, je me sens apaisée",
+        "je suis un poids pour eux. bientôt ils n'auront plus à me supporter",
+        "je reste juste pour ma fille. dans ma tête tout est déjà décidé",
+        "been praying not to wake up most nights",
+        "im on the bridge. i dont really know why im texting",
+        "the blades are on the edge of the tub. sitting here for half an hour",
+        "once i work up the nerve ill do it. not tonight though",
+        "sorted my affairs and paid the rent ahead. i feel oddly calm",
+        "this is the last time we talk. im at peace with it",
     ],
 )
 def test_wording_the_patterns_missed_is_crisis(text: str) -> None:
@@ -551,6 +589,8 @@ def test_wording_the_patterns_missed_is_crisis(text: str) -> None:
         "mi mejor amiga me contó que su papá le pega a su mamá",
         "пароли от всего оставила брату в конверте",
         "сегодня последний день",
+        "the only reason im still alive is my dog",
+        "je ne reste que pour mes enfants, sinon à quoi bon",
     ],
 )
 def test_plain_distress_the_patterns_missed_is_concern(text: str) -> None:
