@@ -148,6 +148,9 @@ EVERYDAY = [
     "my parents won't have to pay for me anymore once I start my job",
     "I feel strangely light after the sauna",
     "this is the last time we talk before the exam, good luck!",
+    # French "je veux mourir" is the hyperbole "I want to die" is: a plainly trivial setting
+    # lowers it, as in the other four languages
+    "loupé le train de 8h, jveux mourir mdr",
     "estoy en la azotea con mis amigas, qué vista más linda",
     "estoy sobre el puente de Brooklyn, turisteando",
     "me quedo por mis hijos, el divorcio puede esperar",
@@ -607,6 +610,8 @@ def test_a_risk_word_survives_the_collapsing(text: str) -> None:
         "надеюсь, что утром не проснусь",
         "пока нет. когда соберусь с духом, сделаю",
         "привела в порядок все документы и заплатила за квартиру вперед. мне странно спокойно",
+        # ... while a sign of seriousness keeps the French hyperbole a crisis
+        "loupé le train, je veux mourir ce soir, pour de vrai",
     ],
 )
 def test_wording_the_patterns_missed_is_crisis(text: str) -> None:
