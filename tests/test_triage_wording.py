@@ -151,6 +151,9 @@ EVERYDAY = [
     # French "je veux mourir" is the hyperbole "I want to die" is: a plainly trivial setting
     # lowers it, as in the other four languages
     "loupé le train de 8h, jveux mourir mdr",
+    "otra vez lunes, me quiero morir jaja",
+    "perdí el colectivo por 10 segundos, quiero morirme jsjs",
+    "j'ai cramé mon gâteau, jveux mourir 😂",
     "estoy en la azotea con mis amigas, qué vista más linda",
     "estoy sobre el puente de Brooklyn, turisteando",
     "me quedo por mis hijos, el divorcio puede esperar",
@@ -612,6 +615,12 @@ def test_a_risk_word_survives_the_collapsing(text: str) -> None:
         "привела в порядок все документы и заплатила за квартиру вперед. мне странно спокойно",
         # ... while a sign of seriousness keeps the French hyperbole a crisis
         "loupé le train, je veux mourir ce soir, pour de vrai",
+        # The signs of seriousness English had (can't go on, nobody cares, every day, forever)
+        # keep a joke's words a crisis in the other languages too
+        "perdí el bus otra vez, me quiero morir jaja, ya no aguanto más, todos los días igual",
+        "j'ai cramé mon gâteau, jveux mourir, j'en peux plus, tous les jours c'est pareil",
+        "опять понедельник, хочу умереть, больше не могу, каждый день одно и то же",
+        "bus verpasst, ich will sterben, ich kann nicht mehr, jeden tag dasselbe",
     ],
 )
 def test_wording_the_patterns_missed_is_crisis(text: str) -> None:
