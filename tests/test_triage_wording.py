@@ -154,6 +154,13 @@ EVERYDAY = [
     "otra vez lunes, me quiero morir jaja",
     "perdí el colectivo por 10 segundos, quiero morirme jsjs",
     "j'ai cramé mon gâteau, jveux mourir 😂",
+    "forgive me for the late reply, love you all",
+    "mum I'm sorry, love you, off to the party",
+    "стою на подоконнике, мою окна",
+    "скоро всем станет легче, когда закончится ремонт",
+    "написала письма маме и сестре на новый год",
+    "больше не напишу сюда, удаляю приложение",
+    "проще было бы не проснуться в понедельник лол",
     "estoy en la azotea con mis amigas, qué vista más linda",
     "estoy sobre el puente de Brooklyn, turisteando",
     "me quedo por mis hijos, el divorcio puede esperar",
@@ -621,6 +628,21 @@ def test_a_risk_word_survives_the_collapsing(text: str) -> None:
         "j'ai cramé mon gâteau, jveux mourir, j'en peux plus, tous les jours c'est pareil",
         "опять понедельник, хочу умереть, больше не могу, каждый день одно и то же",
         "bus verpasst, ich will sterben, ich kann nicht mehr, jeden tag dasselbe",
+        # Asking forgiveness beside a goodbye or love said to everyone is a farewell (a kind of
+        # its own now, so two of them together count, as means and a decision do)
+        "sorry for everything, mum. goodbye",
+        "perdón por todo. adiós",
+        "verzeiht mir. lebt wohl",
+        "pardonnez-moi. adieu",
+        "простите меня. прощайте",
+        # Russian by hand: others better off soon, holding on "not for long", threats through a
+        # door, a brother locked in who said goodbye, the windowsill with the window open
+        "потом родителям будет легче, вот увидишь",
+        "держусь пока, но недолго осталось",
+        "отец орёт, что зарежет меня",
+        "сын заперся в комнате, не отвечает, написал что прощай",
+        "стою на подоконнике, открыла окно",
+        "всё готово. осталось решиться",
     ],
 )
 def test_wording_the_patterns_missed_is_crisis(text: str) -> None:

@@ -62,7 +62,7 @@ MODIFIERS = (
     "postpone",
 )
 ANSWERS = ("yes", "no", "soft_no", "reassurance")
-WEAK_KINDS = ("means", "farewell", "finality", "decision", "calm", "plan", "postpone")
+WEAK_KINDS = ("means", "farewell", "apology", "finality", "decision", "calm", "plan", "postpone")
 SIGNALS = ("distress", "low_mood")
 
 
