@@ -201,6 +201,13 @@ EVERYDAY = [
     "в холодильнике для меня ничего не осталось",
     "nadie va a tener que preocuparse por mí después del viernes, conseguí trabajo",
     "las llaves están en el cajón",
+    # A negated wish to die inside the pattern's gap ("ich will nicht sterben", "je veux pas
+    # mourir") was a crisis; now the negation clears it, as "I don't want to die" is cleared
+    "ich will nicht sterben",
+    "ich will nie sterben, ich hab nur Angst vorm Fliegen",
+    "je veux pas mourir t'inquiète, c'était une expression",
+    "je veux jamais mourir, la vie est trop belle",
+    "je suis restée des heures au bord du quai à attendre le train, grève",
     "estoy en la azotea con mis amigas, qué vista más linda",
     "estoy sobre el puente de Brooklyn, turisteando",
     "me quedo por mis hijos, el divorcio puede esperar",
@@ -745,6 +752,10 @@ def test_wording_the_patterns_missed_is_crisis(text: str) -> None:
         "сегодня последний день",
         "the only reason im still alive is my dog",
         "je ne reste que pour mes enfants, sinon à quoi bon",
+        # ... and beside distress, the negated wish is "not suicidal, but": concern
+        "je veux pas mourir, je veux juste que cette douleur s'arrête",
+        "ich will nicht sterben, ich will nur, dass es endlich leichter wird",
+        "ich will nicht sterben, aber ich weiß nicht mehr, wie ich weitermachen soll",
     ],
 )
 def test_plain_distress_the_patterns_missed_is_concern(text: str) -> None:
