@@ -208,6 +208,11 @@ EVERYDAY = [
     "je veux pas mourir t'inquiète, c'était une expression",
     "je veux jamais mourir, la vie est trop belle",
     "je suis restée des heures au bord du quai à attendre le train, grève",
+    "ich werde mich nicht umbringen",
+    "je vais pas me tuer, t'inquiète",
+    "je vais pas me suicider pour un partiel raté",
+    "je pense pas au suicide, je suis juste fatiguée",
+    "ich ritze mich nicht",
     "estoy en la azotea con mis amigas, qué vista más linda",
     "estoy sobre el puente de Brooklyn, turisteando",
     "me quedo por mis hijos, el divorcio puede esperar",
@@ -669,6 +674,12 @@ def test_a_risk_word_survives_the_collapsing(text: str) -> None:
         "привела в порядок все документы и заплатила за квартиру вперед. мне странно спокойно",
         # ... while a sign of seriousness keeps the French hyperbole a crisis
         "loupé le train, je veux mourir ce soir, pour de vrai",
+        # A denial that leaves a sign of risk in place is still crisis (rule 8), and one that
+        # only postpones keeps the risk
+        "je vais pas me tuer. mais j'ai laissé des lettres, au cas où",
+        "je vais pas me tuer. pas avant la fin du mois",
+        "je vais pas me tuer, j'ai juste vérifié que l'assurance vie paie quand même",
+        "I'm not going to kill myself. I just wrote letters to my kids, just in case",
         # The signs of seriousness English had (can't go on, nobody cares, every day, forever)
         # keep a joke's words a crisis in the other languages too
         "perdí el bus otra vez, me quiero morir jaja, ya no aguanto más, todos los días igual",
@@ -756,6 +767,8 @@ def test_wording_the_patterns_missed_is_crisis(text: str) -> None:
         "je veux pas mourir, je veux juste que cette douleur s'arrête",
         "ich will nicht sterben, ich will nur, dass es endlich leichter wird",
         "ich will nicht sterben, aber ich weiß nicht mehr, wie ich weitermachen soll",
+        "ich will mich nicht umbringen, aber ich heul jeden abend",
+        "ça fait deux ans que je me scarifie plus",
     ],
 )
 def test_plain_distress_the_patterns_missed_is_concern(text: str) -> None:

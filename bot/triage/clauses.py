@@ -35,7 +35,9 @@ _NEGATION_GLUE = frozenset(
     "idea plans plan intention intentions desire urge urges wish or nor any "
     # es fr de ru glue: "no voy a", "je ne vais pas", "ich werde nicht", "я не собираюсь"
     "tengo voy a quiero pienso estoy me pensamientos ideas de d didees vais veux je vas va "
-    "werde wil mich ich gedanken an собираюсь буду хочу я мыслей мысли о об у меня есть".split()
+    "werde wil mich ich gedanken an собираюсь буду хочу я мыслей мысли о об у меня есть "
+    # "je pense pas au suicide", "ich denke nicht daran"
+    "au aux a du des daran dran".split()
 )
 _NEGATION_GLUE = frozenset(REPEATS.sub("", w) for w in _NEGATION_GLUE)  # text is collapsed too
 

@@ -426,7 +426,11 @@ class _Judge:
         # Weak signals in combination: means at hand, a farewell, finality, a decision, sudden
         # calm. Two different ones together, or one with any distress, read as crisis.
         weak = self.weak
-        strong_context = bool(found) or sig_distress.value
+        # A denied risk beside a weak sign is a denial that leaves the risk in place (rule 8):
+        # "I'm not going to kill myself. But I wrote letters, just in case."
+        strong_context = (
+            bool(found) or sig_distress.value or bool(self.negated_any and weak & RISK_LEFT)
+        )
         # Putting it off ("Not yet.") counts only beside a plan, a date, means, a farewell or
         # finality: "not yet, I'm exhausted" is an answer about a lesson, "not yet, I decided
         # to wait for the sale" a purchase, "not yet, but I've picked a date" neither.
@@ -457,6 +461,10 @@ class _Judge:
         top = max(level for level, _ in found)
         reasons = tuple(sorted({tag for level, tag in found if level == top}))
         return Analysis(top, reasons, distress, sig_low_mood, negated_any)
+
+
+# The weak signs that leave a risk in place beside a denial (rule 8); sudden calm does not.
+RISK_LEFT = frozenset({"means", "plan", "finality", "farewell", "apology", "decision"})
 
 
 class _Lazy:
