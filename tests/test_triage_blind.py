@@ -4,17 +4,17 @@ Four pairs of sets, each written by writers who saw only the safety specificatio
 rules, the training data or the model, and never trained or tuned on:
 
 * `triage_blind_en.jsonl` (360) and `triage_blind_intl.jsonl` (320: es, ru, de, fr), read
-  at every change of the training data, the rules or the model (40 times by the night of
+  at every change of the training data, the rules or the model (41 times by the morning of
   2026-12-05; docs/safety.md, "Measured");
 * `triage_blind2_en.jsonl` (360) and `triage_blind2_intl.jsonl` (520), written on 2026-12-04
-  and read 34 times;
+  and read 35 times;
 * `triage_blind3_en.jsonl` (360) and `triage_blind3_intl.jsonl` (520), written on the night of
   2026-12-04 and read once to decide between two models by a rule written down before the
-  read (docs/safety.md, "The third blind sets"), then twenty-seven times more, for a bug fix and for
-  rule fixes found on training data;
+  read (docs/safety.md, "The third blind sets"), then twenty-eight times more, for a bug fix and for
+  rule fixes found on training data and on probes;
 * `triage_blind4_en.jsonl` (360) and `triage_blind4_intl.jsonl` (520), written later that
   night and read once to decide, by a rule written down before the read, which kept the
-  shipped model; then twenty-six times more, for rule fixes found on training data and on probes.
+  shipped model; then twenty-seven times more, for rule fixes found on training data and on probes.
 
 The issue's targets (crisis recall 0.90, safety recall 0.95, crisis scored none 1%, false alarm
 3%, over-referral 10%) are NOT met yet: on the third and fourth sets, safety recall is met and
@@ -107,7 +107,7 @@ def test_first_blind_sets() -> None:
     rules = evaluate(load_items(DATA / "triage_blind_en.jsonl"), rules_triage)
     assert en.crisis_recall - rules.crisis_recall >= 0.2
     assert en.false_alarm <= rules.false_alarm + 0.005
-    intl = _check("triage_blind_intl.jsonl", (0.848, 0.953, 0.036, 0.094, 0.117))
+    intl = _check("triage_blind_intl.jsonl", (0.857, 0.953, 0.036, 0.086, 0.109))
     rules_intl = evaluate(load_items(DATA / "triage_blind_intl.jsonl"), rules_triage)
     assert intl.safety_recall >= 2 * rules_intl.safety_recall
     assert rules_intl.false_alarm <= 0.075
@@ -126,7 +126,7 @@ def test_second_blind_sets() -> None:
     # with more voices: English safety (0.92 -> 0.90), English over-referral (13.2% -> 14.6%)
     # and German safety (0.93 -> 0.91) were lowered with it.
     _check("triage_blind2_en.jsonl", (0.81, 0.907, 0.079, 0.083, 0.139))
-    _check("triage_blind2_intl.jsonl", (0.764, 0.882, 0.099, 0.053, 0.092))
+    _check("triage_blind2_intl.jsonl", (0.764, 0.885, 0.099, 0.053, 0.092))
 
 
 def test_second_blind_sets_per_language() -> None:
@@ -135,7 +135,7 @@ def test_second_blind_sets_per_language() -> None:
     for lang, bars in (
         ("es", (0.731, 0.844, 0.115, 0.033, 0.083)),
         ("ru", (0.75, 0.911, 0.096, 0.033, 0.05)),
-        ("de", (0.846, 0.91, 0.051, 0.116, 0.186)),
+        ("de", (0.846, 0.925, 0.051, 0.116, 0.186)),
         ("fr", (0.744, 0.866, 0.128, 0.047, 0.07)),
     ):
         _check("triage_blind2_intl.jsonl", bars, lang)
@@ -167,7 +167,7 @@ def test_fourth_blind_sets_first_read() -> None:
     # (over-referral 21.7% -> 12.1%, but crisis scored none 10 -> 32 of 311; docs/safety.md).
     # Safety recall meets its target (0.95) in both; crisis recall nearly, in English.
     _check("triage_blind4_en.jsonl", (0.913, 0.954, 0.04, 0.132, 0.215))
-    _check("triage_blind4_intl.jsonl", (0.849, 0.965, 0.027, 0.094, 0.213))
+    _check("triage_blind4_intl.jsonl", (0.854, 0.965, 0.027, 0.094, 0.213))
 
 
 def test_fourth_blind_sets_per_language() -> None:
@@ -175,7 +175,7 @@ def test_fourth_blind_sets_per_language() -> None:
         ("es", (0.944, 0.978, 0.019, 0.123, 0.263)),
         ("ru", (0.755, 0.967, 0.019, 0.083, 0.183)),
         ("de", (0.821, 0.94, 0.051, 0.047, 0.163)),
-        ("fr", (0.872, 0.971, 0.026, 0.119, 0.238)),
+        ("fr", (0.897, 0.971, 0.026, 0.119, 0.238)),
     ):
         _check("triage_blind4_intl.jsonl", bars, lang)
 
