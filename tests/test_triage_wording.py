@@ -213,6 +213,8 @@ EVERYDAY = [
     "je vais pas me suicider pour un partiel raté",
     "je pense pas au suicide, je suis juste fatiguée",
     "ich ritze mich nicht",
+    "одноклассник написал, что завтра его не будет на физре",
+    "подруга сегодня раздаёт вещи на Авито, переезжает",
     "estoy en la azotea con mis amigas, qué vista más linda",
     "estoy sobre el puente de Brooklyn, turisteando",
     "me quedo por mis hijos, el divorcio puede esperar",
@@ -680,6 +682,12 @@ def test_a_risk_word_survives_the_collapsing(text: str) -> None:
         "je vais pas me tuer. pas avant la fin du mois",
         "je vais pas me tuer, j'ai juste vérifié que l'assurance vie paie quand même",
         "I'm not going to kill myself. I just wrote letters to my kids, just in case",
+        # Someone else now, in Russian, which had no words for "now" beyond "прямо сейчас"
+        "подруга прислала прощальное видео",
+        "брат написал, что этой ночью покончит с собой",
+        "сосед заперся в квартире с ножом",
+        "сын режет себя, только что увидела",
+        "дочь перестала есть и не отвечает",
         # The signs of seriousness English had (can't go on, nobody cares, every day, forever)
         # keep a joke's words a crisis in the other languages too
         "perdí el bus otra vez, me quiero morir jaja, ya no aguanto más, todos los días igual",
