@@ -215,6 +215,12 @@ EVERYDAY = [
     "ich ritze mich nicht",
     "одноклассник написал, что завтра его не будет на физре",
     "подруга сегодня раздаёт вещи на Авито, переезжает",
+    "hice mi testamento porque compramos casa",
+    "написала завещание, купили квартиру",
+    "🔪 руки порезала, морковку резала лол",
+    "всё 🪦 сериал закончился",
+    "💊 пора пить витамины",
+    "бабушка трогает меня за руку, когда боится",
     "estoy en la azotea con mis amigas, qué vista más linda",
     "estoy sobre el puente de Brooklyn, turisteando",
     "me quedo por mis hijos, el divorcio puede esperar",
@@ -688,6 +694,13 @@ def test_a_risk_word_survives_the_collapsing(text: str) -> None:
         "сосед заперся в квартире с ножом",
         "сын режет себя, только что увидела",
         "дочь перестала есть и не отвечает",
+        # A denial beside a will, and a child's words, and emoji, in Russian and Spanish
+        "no te preocupes, no voy a hacer ninguna locura. ya firmé mi testamento",
+        "я не собираюсь ничего такого делать, просто составила завещание",
+        "отчим трогает меня и говорит что это наш секрет",
+        "брат мамы делает мне странные вещи",
+        "опять 🔪 запястья",
+        "🪢 пора",
         # The signs of seriousness English had (can't go on, nobody cares, every day, forever)
         # keep a joke's words a crisis in the other languages too
         "perdí el bus otra vez, me quiero morir jaja, ya no aguanto más, todos los días igual",
