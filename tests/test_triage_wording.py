@@ -221,6 +221,11 @@ EVERYDAY = [
     "всё 🪦 сериал закончился",
     "💊 пора пить витамины",
     "бабушка трогает меня за руку, когда боится",
+    "стояла на балконе и смотрела вниз на салют",
+    "дальше без меня, я в отпуск",
+    "не отговаривай, я уже купила билеты",
+    "кота отдала маме на время отпуска",
+    "я уже всё решила с платьем",
     "estoy en la azotea con mis amigas, qué vista más linda",
     "estoy sobre el puente de Brooklyn, turisteando",
     "me quedo por mis hijos, el divorcio puede esperar",
@@ -701,6 +706,11 @@ def test_a_risk_word_survives_the_collapsing(text: str) -> None:
         "брат мамы делает мне странные вещи",
         "опять 🔪 запястья",
         "🪢 пора",
+        "скоро наконец перестану вам мешать",
+        "собаку пристроила насовсем, вещи раздала",
+        "спасибо, что вы были рядом. дальше без меня",
+        "всё уже решила, не пытайся меня отговорить",
+        "стояла на крыше и смотрела вниз, долго",
         # The signs of seriousness English had (can't go on, nobody cares, every day, forever)
         # keep a joke's words a crisis in the other languages too
         "perdí el bus otra vez, me quiero morir jaja, ya no aguanto más, todos los días igual",
