@@ -233,6 +233,12 @@ EVERYDAY = [
     "danke, dass du da warst, bis morgen",
     "bald steh ich niemandem mehr im weg, ich zieh aus",
     "c'est décidé, essaie pas de me faire changer d'avis, je me coupe les cheveux",
+    # Others breathing easier "soon" is a crisis beside a burden, not alone
+    "soon everyone will breathe easier, the heating is fixed",
+    "bientôt tout le monde respirera mieux, la clim est réparée",
+    "bald haben die nachbarn ihre ruhe, party ist vorbei",
+    "скоро всем станет легче, отопление дадут",
+    "standing on the bridge waiting for the marathon runners",
     "estoy en la azotea con mis amigas, qué vista más linda",
     "estoy sobre el puente de Brooklyn, turisteando",
     "me quedo por mis hijos, el divorcio puede esperar",
@@ -744,7 +750,7 @@ def test_a_risk_word_survives_the_collapsing(text: str) -> None:
         "простите меня. прощайте",
         # Russian by hand: others better off soon, holding on "not for long", threats through a
         # door, a brother locked in who said goodbye, the windowsill with the window open
-        "потом родителям будет легче, вот увидишь",
+        "я только обуза. потом родителям будет легче, вот увидишь",
         "держусь пока, но недолго осталось",
         "отец орёт, что зарежет меня",
         "сын заперся в комнате, не отвечает, написал что прощай",
@@ -764,7 +770,7 @@ def test_a_risk_word_survives_the_collapsing(text: str) -> None:
         "bald bin ich nicht mehr hier. danke für alles",
         "hab mein zeug verschenkt, der hund ist bei meiner mutter",
         # ... and in English, which had the same gaps
-        "soon my family can finally breathe easier",
+        "i'm a burden to them. soon my family can finally breathe easier",
         "hanging on but not for much longer tbh",
         "sometimes i think it would be easier to not wake up",
         "my sister locked herself in the bathroom and isn't answering, she texted goodbye",
@@ -775,7 +781,7 @@ def test_a_risk_word_survives_the_collapsing(text: str) -> None:
         "everything is arranged. i just have to find the courage",
         "i've been stashing my tablets, it's quite a pile",
         # ... and in French
-        "bientôt ma famille sera enfin tranquille",
+        "je suis un poids pour eux. bientôt ma famille sera enfin tranquille",
         "je tiens le coup encore, mais plus très longtemps",
         "des fois je me dis que ce serait mieux de plus me réveiller",
         "ma sœur s'est enfermée dans sa chambre, elle répond plus, elle a écrit adieu",
