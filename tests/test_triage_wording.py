@@ -239,6 +239,18 @@ EVERYDAY = [
     "bald haben die nachbarn ihre ruhe, party ist vorbei",
     "скоро всем станет легче, отопление дадут",
     "standing on the bridge waiting for the marathon runners",
+    # A place alone is no longer its own "now" in the other four languages (it was: a roof or a
+    # bridge's edge was at once means and immediacy); activities there are none
+    "estoy sentada en el borde del puente comiendo un helado con mi novio",
+    "ich sitze am rand der brücke und angle",
+    "bin auf dem dach, die regenrinne ist verstopft",
+    "ich steh am offenen fenster und lüfte",
+    "je suis à la fenêtre ouverte, il fait trop chaud",
+    "сижу на краю моста, ловлю рыбу",
+    "i'm at the open window, it's so hot tonight",
+    "por ahora aguanto, pero no por mucho, este calor es insoportable",
+    "je tiens pour l'instant, mais plus pour longtemps, ce régime c'est dur",
+    "держусь пока, но ненадолго — диета тяжёлая",
     "estoy en la azotea con mis amigas, qué vista más linda",
     "estoy sobre el puente de Brooklyn, turisteando",
     "me quedo por mis hijos, el divorcio puede esperar",
@@ -724,6 +736,11 @@ def test_a_risk_word_survives_the_collapsing(text: str) -> None:
         "спасибо, что вы были рядом. дальше без меня",
         "всё уже решила, не пытайся меня отговорить",
         "стояла на крыше и смотрела вниз, долго",
+        # A height with someone reached out to, or with looking down, is a crisis
+        "estoy en la azotea, no sé por qué te escribo",
+        "ich bin auf dem dach vom parkhaus. wollte nur jemandem schreiben",
+        "я на мосту, смотрю вниз",
+        "je suis sur le pont et je regarde en bas depuis un moment",
         # ... and the same kinds in the other four
         "soon i won't be a burden anymore, finally",
         "rehomed my dog permanently yesterday",
