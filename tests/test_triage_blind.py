@@ -4,17 +4,17 @@ Four pairs of sets, each written by writers who saw only the safety specificatio
 rules, the training data or the model, and never trained or tuned on:
 
 * `triage_blind_en.jsonl` (360) and `triage_blind_intl.jsonl` (320: es, ru, de, fr), read
-  at every change of the training data, the rules or the model (41 times by the morning of
+  at every change of the training data, the rules or the model (43 times by the morning of
   2026-12-05; docs/safety.md, "Measured");
 * `triage_blind2_en.jsonl` (360) and `triage_blind2_intl.jsonl` (520), written on 2026-12-04
-  and read 35 times;
+  and read 37 times;
 * `triage_blind3_en.jsonl` (360) and `triage_blind3_intl.jsonl` (520), written on the night of
   2026-12-04 and read once to decide between two models by a rule written down before the
-  read (docs/safety.md, "The third blind sets"), then twenty-eight times more, for a bug fix and for
+  read (docs/safety.md, "The third blind sets"), then thirty times more, for a bug fix and for
   rule fixes found on training data and on probes;
 * `triage_blind4_en.jsonl` (360) and `triage_blind4_intl.jsonl` (520), written later that
   night and read once to decide, by a rule written down before the read, which kept the
-  shipped model; then twenty-seven times more, for rule fixes found on training data and on probes.
+  shipped model; then twenty-nine times more, for rule fixes found on training data and on probes.
 
 The issue's targets (crisis recall 0.90, safety recall 0.95, crisis scored none 1%, false alarm
 3%, over-referral 10%) are NOT met yet: on the third and fourth sets, safety recall is met and
@@ -167,13 +167,13 @@ def test_fourth_blind_sets_first_read() -> None:
     # (over-referral 21.7% -> 12.1%, but crisis scored none 10 -> 32 of 311; docs/safety.md).
     # Safety recall meets its target (0.95) in both; crisis recall nearly, in English.
     _check("triage_blind4_en.jsonl", (0.913, 0.954, 0.04, 0.132, 0.215))
-    _check("triage_blind4_intl.jsonl", (0.854, 0.965, 0.027, 0.094, 0.213))
+    _check("triage_blind4_intl.jsonl", (0.859, 0.969, 0.022, 0.094, 0.213))
 
 
 def test_fourth_blind_sets_per_language() -> None:
     for lang, bars in (
         ("es", (0.944, 0.978, 0.019, 0.123, 0.263)),
-        ("ru", (0.755, 0.967, 0.019, 0.083, 0.183)),
+        ("ru", (0.774, 0.978, 0.0, 0.083, 0.183)),
         ("de", (0.821, 0.94, 0.051, 0.047, 0.163)),
         ("fr", (0.897, 0.971, 0.026, 0.119, 0.238)),
     ):
