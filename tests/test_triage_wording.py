@@ -260,6 +260,10 @@ EVERYDAY = [
     "j'ai trié mes papiers et je me sens légère, enfin un bureau propre",
     "hab alle papiere geordnet, fühl mich ganz ruhig vor der prüfung",
     "ich bleib nur für meine tochter noch auf der party",
+    "den job mach ich nicht mehr lange mit",
+    "wir suchen ein neues zuhause für die katze, wir ziehen nach wien",
+    "herzrasen nach dem dritten kaffee",
+    "heut nich, bin müde",
     "estoy en la azotea con mis amigas, qué vista más linda",
     "estoy sobre el puente de Brooklyn, turisteando",
     "me quedo por mis hijos, el divorcio puede esperar",
@@ -750,6 +754,10 @@ def test_a_risk_word_survives_the_collapsing(text: str) -> None:
         "ich bin auf dem dach vom parkhaus. wollte nur jemandem schreiben",
         "я на мосту, смотрю вниз",
         "je suis sur le pont et je regarde en bas depuis un moment",
+        # A German probe round (40 messages by a writer who saw only the specification)
+        "heute nacht nich. aber lange mach ich das nicht mehr mit",
+        "die Schlaftabletten von Oma sind alle in meiner Schublade. falls ich es doch durchziehe",
+        "such ein neues Zuhause für meinen Hund, wenn ich mich nicht mehr kümmern kann",
         # ... and the same kinds in the other four
         "soon i won't be a burden anymore, finally",
         "rehomed my dog permanently yesterday",
@@ -850,6 +858,7 @@ def test_wording_the_patterns_missed_is_crisis(text: str) -> None:
         "ich will nicht sterben, aber ich weiß nicht mehr, wie ich weitermachen soll",
         "ich will mich nicht umbringen, aber ich heul jeden abend",
         "ça fait deux ans que je me scarifie plus",
+        "im Supermarkt wieder Herzrasen, Zittern, Schwindel, ich musste raus",
     ],
 )
 def test_plain_distress_the_patterns_missed_is_concern(text: str) -> None:
