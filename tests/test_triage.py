@@ -2,8 +2,9 @@
 
 Per rule of docs/safety.md, per lexicon file (every pattern compiles, has examples, and each example
 is matched by its own pattern and judged at the level its category implies), normalisation,
-context rules, and the development set's safety metrics. Wording (the safety net, everyday
-senses, postponement) is in tests/test_triage_wording.py.
+context rules, and the development set's safety metrics. Wording is in
+tests/test_triage_wording.py (the safety net, postponement), tests/test_triage_everyday.py
+(everyday senses) and tests/test_triage_missed.py (wording the probe rounds found missing).
 """
 
 from __future__ import annotations

@@ -1,0 +1,356 @@
+"""The triage on wording the probe rounds found the patterns missing: crisis and concern told in
+words no rule listed, in five languages (docs/safety.md, "Measured"). Their everyday neighbours
+are in tests/test_triage_everyday.py. Rules alone, as in tests/test_triage.py.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.triage import Level, rules_triage
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Spain's Spanish tells a recent act in the perfect tense; the patterns knew the preterite
+        "me he cortado otra vez",
+        "he decidido acabar con mi vida",
+        "he regalado todas mis cosas",
+        "he intentado ahorcarme",
+        "he tomado todas las pastillas",
+        # German "lag" (lay) is not English gaming "lag", a trivial setting
+        "ich lag die ganze nacht wach und will nicht mehr leben",
+        # "rather die than ..." is an idiom, except about going on living or going back
+        "лучше сдохнуть, чем вернуться к нему",
+        "лучше умереть, чем так жить",
+        # a mishap is trivial, a broken heart is not
+        "se me rompió el corazón, me quiero morir",
+        # Russian slang for opening one's veins, and a farewell to mum with despair
+        "хочу вскрыться",
+        "я порезала вены",
+        "мама, прости меня, я больше не могу",
+        # German and French wording both layers missed
+        "morgen bin ich nicht mehr da",
+        "ich habe mir einen strick gekauft",
+        "mein freund hat gesagt er bringt sich heute um",
+        "mama, verzeih mir, ich kann nicht mehr",
+        "ich mache dem ganzen heute ein ende",
+        "maman, pardonne-moi, je n'en peux plus",
+        "ce soir j'en finis",
+        # Spanish and English, the same probe
+        "mamá, perdóname, ya no puedo más",
+        "esta noche acabo con todo",
+        "ya lo tengo todo organizado para cuando no esté",
+        "me tomé un bote de pastillas",
+        "mi padrastro me toca",
+        "mum, i'm sorry, i can't do this anymore",
+        "took the whole bottle",
+        "This is the last you'll hear from me.",
+        # joining someone who died, not fearing death, it all ends tonight, not waking again
+        "i want to be with mum in heaven",
+        "tonight it all ends",
+        "хочу к маме на небо",
+        "всё, я устала. сегодня всё закончится",
+        "я больше не проснусь",
+        "мне не страшно умирать",
+        "ich will zu mama in den himmel",
+        "mir macht sterben keine angst mehr",
+        "je veux rejoindre maman au ciel",
+        "je n'ai plus peur de mourir",
+        "quiero irme con mi mamá al cielo",
+        "ya no me da miedo morir",
+        # slang: the other world, "wegmachen", SVV, "m'tuer", "scarif"
+        "хочу на тот свет",
+        "ich will mich wegmachen",
+        "svv wieder",
+        "j'veux m'tuer",
+        "scarif encore hier soir",
+        # a second round: someone at the door with a knife, jumping tonight, a sister's goodbye
+        "meine schwester hat tschüss geschrieben und geht nicht ans telefon",
+        "er steht mit einem messer vor meiner tür",
+        "ich springe heute nacht",
+        "niemand wird mich vermissen wenn ich weg bin",
+        "mi hermana me escribió adiós y no contesta",
+        "esta noche salto",
+        "он стоит за дверью с ножом",
+        "сегодня ночью прыгну",
+        # a last check-in, a last message, nobody left to read the next one
+        "this is my last mood check in. it's a 1. bye",
+        "final msg. not sad anymore just finished",
+        "Don't bother with the morning reminder. There won't be anyone here to read it",
+        "logging off for good. i cant do this anymore",
+        "es la última vez que te escribo",
+        "Gracias por aguantarme. No me vais a volver a leer.",
+        "último check-in. dile a mi padre que no le guardo rencor",
+        "c'est la dernière fois que je t'écris",
+        "quand tu liras ça, je serai plus là",
+        "dernier check-in. dites à mon père que je lui en veux pas",
+        "das ist das letzte mal, dass ich dir schreibe",
+        "wenn du das liest, bin ich nicht mehr da",
+        "letzter check-in. sagt meinem vater, dass ich ihm nicht böse bin",
+        "Danke für alles. Ich bin dann weg, diesmal richtig.",
+        "это последний раз, когда я пишу",
+        "больше ты обо мне не услышишь. спасибо за всё, бот",
+        "последний чек-ин. скажите папе что я не злюсь",
+        # Russian: emoji with words, a child's words, a threat heard through the wall, a friend
+        # on a bridge and a plan typed in transliteration, pills gathered (the order reversed)
+        "🔪🩸 опять. не останавливается",
+        "мам прости ⚰️ я так больше не могу",
+        "мне 12. старший брат заставляет делать всякое с ним и снимает на телефон",
+        "за стенкой сосед орёт, что убьёт жену, там что-то грохает",
+        "moy drug napisal chto stoit na mostu i eto poslednee soobshenie",
+        "eto ne shutka: segodnya ya ubivayu sebya",
+        "я уже неделю таблетки собираю, почти набралось",
+        "муж размахивает ножом",
+        "у него нож",
+        # French: a bridge and "not coming back", a child's words, a brother on a roof, a
+        # friend's bottle of pills, a goodbye with a rope, empty blister packs, cutting again
+        "chu su'l pont Jacques-Cartier 🌉😶 j'pense pas revenir",
+        "le copain de maman ma montré des videos bizarres et il veut que je fais pareil avec lui",
+        "Mon frère est sur le toit de l'immeuble, il dit qu'il va sauter",
+        "Ma chum vient de me texter qu'a l'a pris toute sa bouteille de pilules",
+        "elle dit adieu à tout le monde avec une photo d'une corde",
+        "Mon coloc est par terre, il respire bizarre, y a des plaquettes de médocs vides partout",
+        "je fais mon testament, j'ai prévu de plus être là d'ici la fin du mois",
+        "j'ai recommencé à me couper hier et avant-hier",
+        "je me suis coupé en cuisinant et ça arrête pas de saigner depuis 20 min",
+        # Spanish: a child sent photos, on the bridge "ahora sí neta", calm after deciding,
+        # searching for the highest bridge, poison drunk, a fringe is not a wrist
+        "el novio de mi mamá me manda fotos de su cosa y me pide que le mande fotos sin ropa",
+        "jaja ya me voy a aventar del puente pero ahora sí neta, ya estoy aquí arriba",
+        "esto es un adiós bot. no me preguntes más, ya lo decidí y estoy tranquila",
+        "Llevo dos noches mirando en el móvil cuál es el puente más alto de la zona",
+        "me tomé el veneno para ratas",
+        "me pego un tiro, no aguanto más",
+        "el me pego un golpe en la cara",
+        "llevo semanas juntando pastillas",
+        # English: a bridge emoji, a wave and a headstone, a child's words (India, the
+        # Philippines), a stranger from a game, a pesticide drunk, a story's goodbye, bleeding
+        # wrists, a threat through the wall, walking to the bridge, sitting with the knife
+        "me + 🌉 tonight. don't try and talk me out of it",
+        "everyone's better off 👋🪦",
+        "tuition sir makes me sit on his lap and touches me there",
+        "my tito touches me when lola is sleeping, im scared to go home po",
+        "a man from the game told me to send pictures with no clothes on",
+        "he says he knows where i live and will come to my house",
+        "Please my cousin just drank sniper, she is foaming at the mouth",
+        "My friend posted on his story 'this is my last day, sorry mummy' and he is not picking up",
+        "my sister is bleeding a lot from her wrists",
+        "neighbour's husband is shouting he'll kill her and I can hear things smashing",
+        "the bridge is 10 minutes from mine and i'm walking there now",
+        "lmaooo i literally can't go on. been sitting here with the knife for an hour",
+        "having passive suicidal ideation again",
+        # German: a child's words, a brother on a roof, poison drunk, bleeding wrists, sitting
+        # with the knife, pills gathered, a story's goodbye then silence, a wave and a headstone
+        "der freund von mama zeigt mir komische videos und will dass ich das auch mache",
+        "ein typ aus dem spiel will nacktbilder von mir",
+        "mein bruder steht auf dem dach und sagt er springt",
+        "meine freundin hat rattengift getrunken",
+        "meine schwester blutet stark an den handgelenken",
+        "ich sitz hier seit einer stunde mit dem messer",
+        "ich hab angefangen tabletten zu sammeln, fast genug",
+        "er hat in seine story geschrieben 'sorry mama, das wars' und geht nicht ans handy",
+        "jeder wär besser dran 👋🪦",
+        # the same kinds in Spanish, French and Russian
+        "llevo una hora sentada con el cuchillo",
+        "todos estarían mejor 👋🪦",
+        "voy caminando al puente ahora mismo",
+        "ça fait une heure que je suis assise avec le couteau",
+        "ma sœur saigne beaucoup des poignets",
+        "mon cousin a bu de l'eau de javel",
+        "je marche vers le pont là maintenant",
+        "il m'a menacée avec un couteau",
+        "ma copine s'est enfermée dans la salle de bain avec un couteau",
+        "сижу уже час с ножом",
+        "сестра сильно истекает кровью из запястий",
+        "подруга выпила уксус",
+        "всем будет лучше 👋🪦",
+        "иду к мосту прямо сейчас",
+        # Russian: postponing, a decision with calm
+        "не сегодня. но скоро",
+        "настроение 2. уже всё решила, мне спокойно",
+        "собираюсь прыгнуть с моста",
+        "у меня нет сил жить дальше",
+        "надоело всё, хочу уйти из жизни",
+        "лучше бы меня не было",
+        "хочу заснуть навсегда",
+        "я больше не хочу быть",
+        # Second French probe round (and the same kinds in English): a height or means at hand
+        # told plainly with time passing, praying not to wake, a day found "when I have the
+        # courage", papers put in order with a strange calm, the last time we talk
+        "je suis assis sur le parapet du pont depuis tout à l'heure",
+        "chu sur le toit du bloc, j'voulais juste parler à quelqu'un",
+        "j'ai la corde dans mon sac, ça fait deux heures que je marche",
+        "le soir je prie pour ne plus me réveiller",
+        "pas ce soir. mais le jour où j'ai le courage je le fais",
+        "c'est la dernière fois qu'on s'écrit, merci d'avoir été là",
+        "après l'enterrement de papa j'ai plus de raison de rester",
+        "y m'a déjà tabassée, là il est en bas de chez moi",
+        "j'ai rangé tous mes papiers et payé le loyer d'avance, je me sens apaisée",
+        "je suis un poids pour eux. bientôt ils n'auront plus à me supporter",
+        "je reste juste pour ma fille. dans ma tête tout est déjà décidé",
+        "been praying not to wake up most nights",
+        "im on the bridge. i dont really know why im texting",
+        "the blades are on the edge of the tub. sitting here for half an hour",
+        "once i work up the nerve ill do it. not tonight though",
+        "sorted my affairs and paid the rent ahead. i feel oddly calm",
+        "this is the last time we talk. im at peace with it",
+        # ... and the same kinds in Spanish, German and Russian (none had words for a height
+        # or means at hand told plainly, nor for time passing "right now")
+        "sigo sentado arriba del puente, llevo un rato mirando el agua",
+        "tengo la cuerda en la cajuela, voy manejando sin rumbo",
+        "ojalá no volver a despertar, lo pido todas las noches",
+        "hoy no. cuando junte el valor lo hago",
+        "me quedo solo por mi hija. en mi cabeza todo está decidido",
+        "dejé ordenados mis documentos y pagué la renta por adelantado. me siento raramente en paz",
+        "ich steh oben auf dem Hochhaus seit zwanzig minuten",
+        "das Seil hab ich im Kofferraum, fahr seit zwei stunden ziellos rum",
+        "ich hoffe jede nacht, dass ich nicht mehr aufwache",
+        "noch nicht. sobald ich genug mut finde, tu ich es",
+        "meine Unterlagen sind geordnet, die Miete im voraus bezahlt. ich bin ganz ruhig",
+        "я стою на парапете уже полчаса",
+        "бритва в кармане, гуляю уже два часа",
+        "надеюсь, что утром не проснусь",
+        "пока нет. когда соберусь с духом, сделаю",
+        "привела в порядок все документы и заплатила за квартиру вперед. мне странно спокойно",
+        # ... while a sign of seriousness keeps the French hyperbole a crisis
+        "loupé le train, je veux mourir ce soir, pour de vrai",
+        # A denial that leaves a sign of risk in place is still crisis (rule 8), and one that
+        # only postpones keeps the risk
+        "je vais pas me tuer. mais j'ai laissé des lettres, au cas où",
+        "je vais pas me tuer. pas avant la fin du mois",
+        "je vais pas me tuer, j'ai juste vérifié que l'assurance vie paie quand même",
+        "I'm not going to kill myself. I just wrote letters to my kids, just in case",
+        # Someone else now, in Russian, which had no words for "now" beyond "прямо сейчас"
+        "подруга прислала прощальное видео",
+        "брат написал, что этой ночью покончит с собой",
+        "сосед заперся в квартире с ножом",
+        "сын режет себя, только что увидела",
+        "дочь перестала есть и не отвечает",
+        # A denial beside a will, and a child's words, and emoji, in Russian and Spanish
+        "no te preocupes, no voy a hacer ninguna locura. ya firmé mi testamento",
+        "я не собираюсь ничего такого делать, просто составила завещание",
+        "отчим трогает меня и говорит что это наш секрет",
+        "брат мамы делает мне странные вещи",
+        "опять 🔪 запястья",
+        "🪢 пора",
+        "скоро наконец перестану вам мешать",
+        "собаку пристроила насовсем, вещи раздала",
+        "спасибо, что вы были рядом. дальше без меня",
+        "всё уже решила, не пытайся меня отговорить",
+        "стояла на крыше и смотрела вниз, долго",
+        # A height with someone reached out to, or with looking down, is a crisis
+        "estoy en la azotea, no sé por qué te escribo",
+        "ich bin auf dem dach vom parkhaus. wollte nur jemandem schreiben",
+        "я на мосту, смотрю вниз",
+        "je suis sur le pont et je regarde en bas depuis un moment",
+        # A German probe round (40 messages by a writer who saw only the specification)
+        "heute nacht nich. aber lange mach ich das nicht mehr mit",
+        "die Schlaftabletten von Oma sind alle in meiner Schublade. falls ich es doch durchziehe",
+        "such ein neues Zuhause für meinen Hund, wenn ich mich nicht mehr kümmern kann",
+        # ... and the same kinds in the other four
+        "soon i won't be a burden anymore, finally",
+        "rehomed my dog permanently yesterday",
+        "thank you for always being there for me. from now on without me",
+        "sat on the roof for ages just looking down",
+        "pronto ya no voy a ser un estorbo",
+        "le di mi perrito a la vecina, definitivamente",
+        "dann falle ich euch nicht mehr zur last",
+        "den hund hab ich für immer abgegeben",
+        "bientôt je serai plus un fardeau",
+        "j'ai confié ma chienne à ma tante, définitivement",
+        # The signs of seriousness English had (can't go on, nobody cares, every day, forever)
+        # keep a joke's words a crisis in the other languages too
+        "perdí el bus otra vez, me quiero morir jaja, ya no aguanto más, todos los días igual",
+        "j'ai cramé mon gâteau, jveux mourir, j'en peux plus, tous les jours c'est pareil",
+        "опять понедельник, хочу умереть, больше не могу, каждый день одно и то же",
+        "bus verpasst, ich will sterben, ich kann nicht mehr, jeden tag dasselbe",
+        # Asking forgiveness beside a goodbye or love said to everyone is a farewell (a kind of
+        # its own now, so two of them together count, as means and a decision do)
+        "sorry for everything, mum. goodbye",
+        "perdón por todo. adiós",
+        "verzeiht mir. lebt wohl",
+        "pardonnez-moi. adieu",
+        "простите меня. прощайте",
+        # Russian by hand: others better off soon, holding on "not for long", threats through a
+        # door, a brother locked in who said goodbye, the windowsill with the window open
+        "я только обуза. потом родителям будет легче, вот увидишь",
+        "держусь пока, но недолго осталось",
+        "отец орёт, что зарежет меня",
+        "сын заперся в комнате, не отвечает, написал что прощай",
+        "стою на подоконнике, открыла окно",
+        "всё готово. осталось решиться",
+        # The same kinds by hand in Spanish and German
+        "pronto vas a estar más tranquila sin mí, ya verás",
+        "aguanto de momento, pero no mucho tiempo",
+        "mi papá se encerró en el garage, no contesta, me escribió que adiós",
+        "estoy sentado sobre la baranda del balcón, la ventana está abierta",
+        "creo que dentro de poco ya no voy a estar",
+        "todo está decidido, me falta el coraje nada más",
+        "bald habt ihr eure Ruhe vor mir",
+        "ich halt noch durch, aber nicht mehr lange",
+        "meine Schwester hat sich eingeschlossen, antwortet nicht, hat geschrieben, lebt wohl",
+        "ich sitz auf dem Fensterbrett, das Fenster ist offen",
+        "bald bin ich nicht mehr hier. danke für alles",
+        "hab mein zeug verschenkt, der hund ist bei meiner mutter",
+        # ... and in English, which had the same gaps
+        "i'm a burden to them. soon my family can finally breathe easier",
+        "hanging on but not for much longer tbh",
+        "sometimes i think it would be easier to not wake up",
+        "my sister locked herself in the bathroom and isn't answering, she texted goodbye",
+        "i'm sitting on the window ledge, the window's open",
+        "left notes for my daughter and my husband, they're on the kitchen table",
+        "thats my final check-in. thank you",
+        "no one is going to have to think about me after tonight",
+        "everything is arranged. i just have to find the courage",
+        "i've been stashing my tablets, it's quite a pile",
+        # ... and in French
+        "je suis un poids pour eux. bientôt ma famille sera enfin tranquille",
+        "je tiens le coup encore, mais plus très longtemps",
+        "des fois je me dis que ce serait mieux de plus me réveiller",
+        "ma sœur s'est enfermée dans sa chambre, elle répond plus, elle a écrit adieu",
+        "chu sur la rambarde du balcon",
+        "j'ai laissé des mots pour mon fils et ma femme, ils sont sur le bureau",
+        "tout est prêt. il me manque plus que le courage",
+        "j'ai mis de côté mes somnifères depuis un mois",
+        "personne n'aura besoin de s'occuper de moi bientôt",
+        "y a plus rien qui me retient sur terre",
+        "nadie va a tener que cuidar de mí a partir del lunes",
+        "ya no queda nada para mí en este mundo",
+        "niemand braucht sich bald mehr um mich zu kümmern",
+        "es gibt nichts mehr, was mich hier hält",
+        "в этом мире для меня больше ничего не осталось",
+        "llevo semanas guardando un montón de pastillas",
+        "ich hab meine Schlaftabletten beiseite gelegt, seit Wochen",
+    ],
+)
+def test_wording_the_patterns_missed_is_crisis(text: str) -> None:
+    assert rules_triage(text).level == Level.CRISIS
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "me revisa el celular y me quita el sueldo",
+        "не могу встать с кровати",
+        "я всем только мешаю",
+        "до сих пор снится, просыпаюсь с криком",
+        "él quiere que le pase mi ubicación todo el día y se enoja si la apago",
+        "ya dejé de ver a mis amigas de la prepa porque a él no le caen bien",
+        "mi mejor amiga me contó que su papá le pega a su mamá",
+        "пароли от всего оставила брату в конверте",
+        "сегодня последний день",
+        "the only reason im still alive is my dog",
+        "je ne reste que pour mes enfants, sinon à quoi bon",
+        # ... and beside distress, the negated wish is "not suicidal, but": concern
+        "je veux pas mourir, je veux juste que cette douleur s'arrête",
+        "ich will nicht sterben, ich will nur, dass es endlich leichter wird",
+        "ich will nicht sterben, aber ich weiß nicht mehr, wie ich weitermachen soll",
+        "ich will mich nicht umbringen, aber ich heul jeden abend",
+        "ça fait deux ans que je me scarifie plus",
+        "im Supermarkt wieder Herzrasen, Zittern, Schwindel, ich musste raus",
+    ],
+)
+def test_plain_distress_the_patterns_missed_is_concern(text: str) -> None:
+    assert rules_triage(text).level == Level.CONCERN
