@@ -11,6 +11,7 @@ from bot.triage.normalise import REPEATS
 
 __all__ = [
     "POSTPONED_WITH",
+    "RISK_LEFT",
     "clause_postpones",
     "first_person_close",
     "mod",
@@ -91,6 +92,8 @@ def starts_with_postpone(text: str, lex: Lexicon) -> bool:
 
 # The weak signals a bare postponement ("Not yet.") makes a crisis with.
 POSTPONED_WITH = frozenset({"plan", "means", "farewell", "finality"})
+# The weak signs that leave a risk in place beside a denial (rule 8); sudden calm does not.
+RISK_LEFT = frozenset({"means", "plan", "finality", "farewell", "apology", "decision"})
 # A clause that opens with a bare time word ("Tonight ...", "Soon ...") is a postponement
 # only when it is this short ("Not tonight. Soon."): "Tonight I'm going to the cinema" is not.
 _POSTPONE_CLAUSE = 4

@@ -56,6 +56,7 @@ from dataclasses import dataclass
 
 from bot.triage.clauses import (
     POSTPONED_WITH,
+    RISK_LEFT,
     clause_postpones,
     first_person_close,
     mod,
@@ -461,10 +462,6 @@ class _Judge:
         top = max(level for level, _ in found)
         reasons = tuple(sorted({tag for level, tag in found if level == top}))
         return Analysis(top, reasons, distress, sig_low_mood, negated_any)
-
-
-# The weak signs that leave a risk in place beside a denial (rule 8); sudden calm does not.
-RISK_LEFT = frozenset({"means", "plan", "finality", "farewell", "apology", "decision"})
 
 
 class _Lazy:
