@@ -355,6 +355,22 @@ EVERYDAY = [
     "устал бороться с этими пробками",
     "что то с собой надо сделать, весь в прыщах",
     "сдала экзамен, теперь спокойна. было тяжело",
+    "looking at which bridge would be best for sunset photos",
+    "checked which roof you can see the fireworks from best",
+    "vitamins, a whole bottle, taking them all at once is fine right?",
+    "did something to myself with hair dye, its green",
+    "why would i live in london, rent is insane",
+    "if he cheats again then thats it, i promised myself",
+    "voy a hacerme algo en el pelo",
+    "quiero ir con mi mamá, me espera allá en el pueblo",
+    "compro una cuerda para tender la ropa",
+    "si me engaña otra vez, se acabó, me lo prometí",
+    "ich kauf ein seil für die wäsche",
+    "wenn er mich nochmal betrügt, dann ist schluss, hab ich mir versprochen",
+    "Ich hab meiner Schwester alle Passwörter gegeben, weil ich drei Monate ins Ausland geh",
+    "je veux rejoindre ma mère à Lyon",
+    "j'ai regardé de quel toit on voit le mieux le feu d'artifice",
+    "j'ai laissé mes codes d'accès à mon assistante pendant mon congé",
 ]
 
 

@@ -342,6 +342,21 @@ from bot.triage import Level, rules_triage
         "зачем вообще жить, если всё так",
         "больше не могу так. лучше бы я не родилась",
         "порезалась опять, кровь никак не остановить",
+        # the same kinds in the other four languages
+        "been checking which multi storey is tall enough",
+        "dads tablets, the full box. i could take them all in one go",
+        "scared i might do something to myself tonight",
+        "i want to be with my brother, hes waiting for me on the other side",
+        "why would anyone keep living like this",
+        "if i dont get in then its over, i swore to myself",
+        "busqué desde qué azotea sería más alto",
+        "siento que puedo hacerme algo esta noche",
+        "si no apruebo se acabó, me lo juré",
+        "les dejé todas mis claves, para que alguien borre mis perfiles",
+        "ich frag mich, von welchem Dach es sicher wäre",
+        "ich hab Angst, dass ich mir heute was antue",
+        "jai peur de me faire un truc ce soir",
+        "je veux rejoindre mon frère, il m'attend de l'autre côté",
     ],
 )
 def test_wording_the_patterns_missed_is_crisis(text: str) -> None:
