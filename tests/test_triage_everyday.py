@@ -371,6 +371,10 @@ EVERYDAY = [
     "je veux rejoindre ma mère à Lyon",
     "j'ai regardé de quel toit on voit le mieux le feu d'artifice",
     "j'ai laissé mes codes d'accès à mon assistante pendant mon congé",
+    "quiero empezar de nuevo en otro lado",
+    "me gustaría empezar de cero con mi pareja, confiar otra vez",
+    "tengo 30 pastillas de vitamina en el cajon",
+    "спасибо за всё! было очень тяжело, но вы помогли",
 ]
 
 

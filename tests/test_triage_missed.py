@@ -357,6 +357,8 @@ from bot.triage import Level, rules_triage
         "ich hab Angst, dass ich mir heute was antue",
         "jai peur de me faire un truc ce soir",
         "je veux rejoindre mon frère, il m'attend de l'autre côté",
+        "не поминайте лихом. мне так тяжело",
+        "tengo como cuarenta rivotril guardados. no sé ni por qué te cuento esto",
     ],
 )
 def test_wording_the_patterns_missed_is_crisis(text: str) -> None:
@@ -376,6 +378,7 @@ def test_wording_the_patterns_missed_is_crisis(text: str) -> None:
         "пароли от всего оставила брату в конверте",
         "я больше не вывожу, трое детей и все на мне",
         "я устала бороться, правда",
+        "a veces quiero desaparecer, agarrar la mochila e irme sin avisar a nadie",
         "сегодня последний день",
         "the only reason im still alive is my dog",
         "je ne reste que pour mes enfants, sinon à quoi bon",
