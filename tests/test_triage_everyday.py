@@ -382,6 +382,13 @@ EVERYDAY = [
     "на смене передозировка у пациента, откачали, всё хорошо",
     "написала бывшему прощай навсегда и удалила номер",
     "уезжаю в другую страну, раздала вещи друзьям, чемоданы собраны",
+    "me voy a matar estudiando, quedan tres semanas para el examen",
+    "entregué la tesis!! adiós mundo cruel jajaja",
+    "en la guardia entró una chica con una sobredosis y la sacamos adelante",
+    "dont look for me at the party, im staying home",
+    "it was fun playing with you guys, gg",
+    "I'm out. Talk tomorrow.",
+    "Right, I'm done. Off to bed, see you tomorrow",
 ]
 
 

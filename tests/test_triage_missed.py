@@ -359,6 +359,16 @@ from bot.triage import Level, rules_triage
         "je veux rejoindre mon frère, il m'attend de l'autre côté",
         "не поминайте лихом. мне так тяжело",
         "tengo como cuarenta rivotril guardados. no sé ni por qué te cuento esto",
+        # strangulation, bleach, pills with drink, "nothing holds me here", a gamer's goodbye
+        "ayer me apretó del cuello contra la pared, hoy vuelve a las nueve",
+        "er hat mich am Hals gepackt, bis ich keine Luft mehr bekam",
+        "муж схватил меня за шею и душил, сейчас он спит",
+        "me tomé un vaso de lejía hace media hora",
+        "tomé vino con todas las pastillas de dormir que había",
+        "ya no queda nada que me ate a este mundo",
+        "theres nothing holding me to this life now",
+        "no me esperen mañana en el server. fue un placer jugar con ustedes",
+        "dont look for me tomorrow. it was nice talking with you all",
     ],
 )
 def test_wording_the_patterns_missed_is_crisis(text: str) -> None:
