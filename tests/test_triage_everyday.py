@@ -387,8 +387,6 @@ EVERYDAY = [
     "en la guardia entró una chica con una sobredosis y la sacamos adelante",
     "dont look for me at the party, im staying home",
     "it was fun playing with you guys, gg",
-    "I'm out. Talk tomorrow.",
-    "Right, I'm done. Off to bed, see you tomorrow",
 ]
 
 

@@ -367,7 +367,7 @@ from bot.triage import Level, rules_triage
         "tomé vino con todas las pastillas de dormir que había",
         "ya no queda nada que me ate a este mundo",
         "theres nothing holding me to this life now",
-        "no me esperen mañana en el server. fue un placer jugar con ustedes",
+        "no me busquen mañana en el server. fue un placer jugar con ustedes",
         "dont look for me tomorrow. it was nice talking with you all",
     ],
 )

@@ -72,10 +72,31 @@ def negated(seg: str, start: int, lex: Lexicon) -> bool:
 _FEEL_WORDS = frozenset({"fel", "feling", "felt", "am", "so", "realy", "very"})
 
 
+# Thinking of a risk is the thinker's own: "exams next week and I keep thinking about
+# suicide" is the user's, however far back the "I" stands; "my friend keeps thinking about
+# suicide" is not, and "I'm writing my dissertation on suicide" is work.
+_MIND_WORDS = frozenset(
+    "thinking think thought thoughts considering planning dreaming obsessing fantasising "
+    "fantasizing pensando pienso pensar pensamientos penser pense pensees denke denken "
+    "gedanken думаю думать думала думал мысли мыслей".split()
+)
+_SPEAKER_REACH = 6
+
+
 def first_person_close(seg: str, start: int, lex: Lexicon) -> bool:
-    """Whether the user speaks of themselves just before ``start`` ("I'm suicidal")."""
-    words = seg[:start].split()[-3:]
-    return mod("first_person", " ".join(words), lex) or any(w in _FEEL_WORDS for w in words)
+    """Whether the user speaks of themselves just before ``start`` ("I'm suicidal"); after a
+    word of thinking ("I keep thinking about suicide"), the nearest person word within reach
+    decides."""
+    words = seg[:start].replace(",", " ").split()
+    if not _MIND_WORDS.intersection(words[-3:]):
+        near = words[-3:]
+        return mod("first_person", " ".join(near), lex) or any(w in _FEEL_WORDS for w in near)
+    for word in reversed(words[-_SPEAKER_REACH:]):
+        if mod("third_person", word, lex):
+            return False
+        if word in _FEEL_WORDS or mod("first_person", word, lex):
+            return True
+    return False
 
 
 # Words that may open a sentence before a postponing word ("But soon.", "Pero pronto").

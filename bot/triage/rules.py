@@ -308,10 +308,6 @@ def analyse(text: str, lex: Lexicon = LEXICON, want_signals: bool = False) -> An
     return judge.verdict(sig_distress, sig_low_mood)
 
 
-# The most words a sentence may have for the next one to give its weak sign an ordinary reason.
-_SHORT_SIGN_OFF = 6
-
-
 class _Judge:
     """The hits of one message weighed against their context, then combined."""
 
@@ -345,10 +341,7 @@ class _Judge:
                 self.none_tags.add("none:negation")
             return
         if cat.kind == "weak":
-            # A short sign-off may have its ordinary reason in the next sentence ("I'm out.
-            # Talk tomorrow."); a sign buried in a long sentence keeps to its own.
-            short = len(seg.split()) <= _SHORT_SIGN_OFF
-            self._weak(cat, " ".join(self.segments[hit.segment : hit.segment + 1 + short]))
+            self._weak(cat, seg)
             return
         near = " ".join(self.segments[max(0, hit.segment - 1) : hit.segment + 2])
         ctx_text = seg if "person" in flags else near
