@@ -387,6 +387,10 @@ EVERYDAY = [
     "en la guardia entró una chica con una sobredosis y la sacamos adelante",
     "dont look for me at the party, im staying home",
     "it was fun playing with you guys, gg",
+    "He went through my messages once last year and apologised. I still think about it",
+    "my sister read my texts out loud at dinner, I'm fuming",
+    "I'm going to kill my brother, he ate my birthday cake",
+    "I'm done grieving that relationship, on to the next chapter",
 ]
 
 

@@ -369,6 +369,8 @@ from bot.triage import Level, rules_triage
         "theres nothing holding me to this life now",
         "no me busquen mañana en el server. fue un placer jugar con ustedes",
         "dont look for me tomorrow. it was nice talking with you all",
+        "im studying for exams and i keep thinking about suicide",
+        "сессия, и я всё время думаю о суициде",
     ],
 )
 def test_wording_the_patterns_missed_is_crisis(text: str) -> None:
@@ -389,6 +391,7 @@ def test_wording_the_patterns_missed_is_crisis(text: str) -> None:
         "я больше не вывожу, трое детей и все на мне",
         "я устала бороться, правда",
         "a veces quiero desaparecer, agarrar la mochila e irme sin avisar a nadie",
+        "honestly I'm done being here",
         "сегодня последний день",
         "the only reason im still alive is my dog",
         "je ne reste que pour mes enfants, sinon à quoi bon",
