@@ -391,6 +391,14 @@ EVERYDAY = [
     "my sister read my texts out loud at dinner, I'm fuming",
     "I'm going to kill my brother, he ate my birthday cake",
     "I'm done grieving that relationship, on to the next chapter",
+    "terminé con mi novio y la verdad fue un alivio",
+    "me rindo, el bizcocho no me sale",
+    "en la serie el protagonista dice que quiere morir y luego se recupera",
+    "je lui ai dit adieu sur le quai, ça pique mais je souris",
+    "le rappeur répète je veux mourir dans son refrain, la prod est folle",
+    "j'abandonne l'exo 4, je reprendrai demain",
+    "ma mère me tuerait si elle savait que je t'en ai parlé mdr",
+    "Ich hasse mich dafür, dass ich so eifersüchtig bin",
 ]
 
 

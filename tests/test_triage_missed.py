@@ -371,6 +371,10 @@ from bot.triage import Level, rules_triage
         "dont look for me tomorrow. it was nice talking with you all",
         "im studying for exams and i keep thinking about suicide",
         "сессия, и я всё время думаю о суициде",
+        "no despertar mañana sería un alivio",
+        "no voy a hacer nada, tranquila. pero sería un alivio no estar",
+        "ich will mich heute unaliven, kein witz",
+        "me siento como la chica de la película que se suicida",
     ],
 )
 def test_wording_the_patterns_missed_is_crisis(text: str) -> None:
