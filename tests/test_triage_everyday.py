@@ -399,6 +399,14 @@ EVERYDAY = [
     "j'abandonne l'exo 4, je reprendrai demain",
     "ma mère me tuerait si elle savait que je t'en ai parlé mdr",
     "Ich hasse mich dafür, dass ich so eifersüchtig bin",
+    "my dad will kill me if i miss dinner again",
+    "drowning in marking this week, send coffee",
+    "if she sings that song one more time im going to jump out the window lol",
+    "the song that goes i wanna die young is stuck in my head",
+    "wrote goodbye cards for my whole class, leaving the school in july",
+    "phone off for the retreat, see you on the other side!",
+    "we practised what to do if someone stops breathing in first aid",
+    "havent hoovered in a week, been on holiday",
 ]
 
 

@@ -375,6 +375,7 @@ from bot.triage import Level, rules_triage
         "no voy a hacer nada, tranquila. pero sería un alivio no estar",
         "ich will mich heute unaliven, kein witz",
         "me siento como la chica de la película que se suicida",
+        "love you all. see you on the other side",
     ],
 )
 def test_wording_the_patterns_missed_is_crisis(text: str) -> None:
@@ -396,6 +397,7 @@ def test_wording_the_patterns_missed_is_crisis(text: str) -> None:
         "я устала бороться, правда",
         "a veces quiero desaparecer, agarrar la mochila e irme sin avisar a nadie",
         "honestly I'm done being here",
+        "havent showered or left my room in weeks",
         "сегодня последний день",
         "the only reason im still alive is my dog",
         "je ne reste que pour mes enfants, sinon à quoi bon",
