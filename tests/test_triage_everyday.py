@@ -407,6 +407,10 @@ EVERYDAY = [
     "phone off for the retreat, see you on the other side!",
     "we practised what to do if someone stops breathing in first aid",
     "havent hoovered in a week, been on holiday",
+    "подруга написала прощай, уехала в отпуск",
+    "mi amiga dice que se quiere morir cuando pierde su equipo jaja",
+    "mon ami m'a dit adieu, il part en vacances",
+    "mon pote se coupe les cheveux tout seul",
 ]
 
 

@@ -376,6 +376,17 @@ from bot.triage import Level, rules_triage
         "ich will mich heute unaliven, kein witz",
         "me siento como la chica de la película que se suicida",
         "love you all. see you on the other side",
+        # someone else at risk now (rule 7), in every language
+        "мой парень пишет мне что всё, прощай, и выключил телефон",
+        "подруга режет вены прямо сейчас, скинула фото",
+        "mi hermano dijo que se quiere morir y se fue de casa hace una hora",
+        "mi prima está en la azotea y no quiere bajar",
+        "my sister locked herself in the bathroom crying, says she doesnt want to live",
+        "mein Freund hat mir Lebwohl geschrieben und das Handy ausgemacht",
+        "meine Cousine ist auf dem Dach und will nicht runterkommen",
+        "mon copain m'a écrit adieu et a éteint son téléphone",
+        "mon frère a dit qu'il voulait mourir et il est parti il y a une heure",
+        "mon pote se scarifie en ce moment, il m'a envoyé des photos",
     ],
 )
 def test_wording_the_patterns_missed_is_crisis(text: str) -> None:
