@@ -411,6 +411,9 @@ EVERYDAY = [
     "mi amiga dice que se quiere morir cuando pierde su equipo jaja",
     "mon ami m'a dit adieu, il part en vacances",
     "mon pote se coupe les cheveux tout seul",
+    "я ничего с собой не сделаю, мне просто грустно",
+    "я не собираюсь прыгать с парашютом, страшно",
+    "escribí cartas para todos por Navidad",
 ]
 
 

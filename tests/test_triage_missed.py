@@ -387,6 +387,10 @@ from bot.triage import Level, rules_triage
         "mon copain m'a écrit adieu et a éteint son téléphone",
         "mon frère a dit qu'il voulait mourir et il est parti il y a une heure",
         "mon pote se scarifie en ce moment, il m'a envoyé des photos",
+        # a denial beside a sign that leaves the risk (rule 8)
+        "не переживай, я ничего с собой не сделаю. просто написала всем письма",
+        "я не собираюсь прыгать, просто стою на крыше и думаю",
+        "tranqui, no voy a hacer nada. solo dejé cartas para todos",
     ],
 )
 def test_wording_the_patterns_missed_is_crisis(text: str) -> None:
