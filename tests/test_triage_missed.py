@@ -391,6 +391,13 @@ from bot.triage import Level, rules_triage
         "не переживай, я ничего с собой не сделаю. просто написала всем письма",
         "я не собираюсь прыгать, просто стою на крыше и думаю",
         "tranqui, no voy a hacer nada. solo dejé cartas para todos",
+        # a child's words, self-harm slang and emoji in Russian
+        "отчим приходит ко мне ночью и трогает, говорит что это наш секрет",
+        "мне 12 и папин друг пишет мне странные вещи и просит фото",
+        "опять рисовала полоски на руках",
+        "снова шрамы новые, лезвие под подушкой",
+        "всем пока 👋🪦",
+        "закинусь всеми колесами 💊",
     ],
 )
 def test_wording_the_patterns_missed_is_crisis(text: str) -> None:
