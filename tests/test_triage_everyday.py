@@ -417,6 +417,12 @@ EVERYDAY = [
     "вчера резались в доту до утра",
     "рисовала полоски на ногтях, новый маникюр",
     "мне 12 лет, мама просит фото дневника",
+    "sold my winter coats, wont be needing them in spain",
+    "fixed the boiler, one less thing for mum to worry about",
+    "split the bill so nobody's stuck with it",
+    "we sorted out who gets my old room when i move out",
+    "cancelled my gym membership, switching to a cheaper one",
+    "deleted my instagram for a social media detox",
 ]
 
 

@@ -398,6 +398,13 @@ from bot.triage import Level, rules_triage
         "снова шрамы новые, лезвие под подушкой",
         "всем пока 👋🪦",
         "закинусь всеми колесами 💊",
+        # preparation in plain English, written fresh (rule 2)
+        "worked out who gets my books and the bike. feels right",
+        "cancelled my lease and my phone, wont be needing them",
+        "wrote down where everything is for my brother, insurance stuff, passwords",
+        "cleared out my room so nobody has to go through my things after",
+        "got a hose for the car exhaust",
+        "picked up rope from the hardware shop, you know what for",
     ],
 )
 def test_wording_the_patterns_missed_is_crisis(text: str) -> None:
