@@ -423,6 +423,9 @@ EVERYDAY = [
     "we sorted out who gets my old room when i move out",
     "cancelled my gym membership, switching to a cheaper one",
     "deleted my instagram for a social media detox",
+    "уголь в багажнике, едем на шашлыки",
+    "die Kohle liegt im Kofferraum, heute grillen wir",
+    "on a décidé qui aura mon ancienne chambre quand je déménage",
 ]
 
 

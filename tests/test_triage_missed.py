@@ -405,6 +405,11 @@ from bot.triage import Level, rules_triage
         "cleared out my room so nobody has to go through my things after",
         "got a hose for the car exhaust",
         "picked up rope from the hardware shop, you know what for",
+        "hab festgelegt, wer meine Bücher und das Rad kriegt",
+        "j'ai remboursé mes dettes pour que personne se retrouve avec",
+        "pagué mis deudas para que nadie tenga que cargar con ellas",
+        "закрыла все долги, чтобы никому не пришлось за меня платить",
+        "записала сестре, где что лежит",
     ],
 )
 def test_wording_the_patterns_missed_is_crisis(text: str) -> None:
