@@ -426,6 +426,9 @@ EVERYDAY = [
     "уголь в багажнике, едем на шашлыки",
     "die Kohle liegt im Kofferraum, heute grillen wir",
     "on a décidé qui aura mon ancienne chambre quand je déménage",
+    "took a whole box of paracetamol to my nan's, she ran out",
+    "my phone died, goodbye cruel world lol",
+    "gonna hang myself a hammock in the garden",
 ]
 
 

@@ -410,6 +410,7 @@ from bot.triage import Level, rules_triage
         "pagué mis deudas para que nadie tenga que cargar con ellas",
         "закрыла все долги, чтобы никому не пришлось за меня платить",
         "записала сестре, где что лежит",
+        "took a whole box of pills to my room",
     ],
 )
 def test_wording_the_patterns_missed_is_crisis(text: str) -> None:
