@@ -429,6 +429,8 @@ EVERYDAY = [
     "took a whole box of paracetamol to my nan's, she ran out",
     "my phone died, goodbye cruel world lol",
     "gonna hang myself a hammock in the garden",
+    "j'ai donné les codes de la porte à la voisine",
+    "wenn ich nicht mehr da bin, übernimmt Paul die Kasse im Verein",
 ]
 
 

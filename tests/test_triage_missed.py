@@ -411,6 +411,9 @@ from bot.triage import Level, rules_triage
         "закрыла все долги, чтобы никому не пришлось за меня платить",
         "записала сестре, где что лежит",
         "took a whole box of pills to my room",
+        "j'ai laissé mes identifiants à mon frère, pour quand je serai plus là",
+        "apunté mis contraseñas para mi hermana, para cuando ya no esté",
+        "hab die Passwörter für meine Schwester aufgeschrieben, für wenn ich nicht mehr da bin",
     ],
 )
 def test_wording_the_patterns_missed_is_crisis(text: str) -> None:
