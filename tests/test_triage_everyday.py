@@ -431,6 +431,7 @@ EVERYDAY = [
     "gonna hang myself a hammock in the garden",
     "j'ai donné les codes de la porte à la voisine",
     "wenn ich nicht mehr da bin, übernimmt Paul die Kasse im Verein",
+    "ich weiß jetzt wie ich es mache mit dem Kuchen",
 ]
 
 

@@ -414,6 +414,10 @@ from bot.triage import Level, rules_triage
         "j'ai laissé mes identifiants à mon frère, pour quand je serai plus là",
         "apunté mis contraseñas para mi hermana, para cuando ya no esté",
         "hab die Passwörter für meine Schwester aufgeschrieben, für wenn ich nicht mehr da bin",
+        "hab die halbe Flasche Wodka mit Schlaftabletten runtergekippt",
+        "mein Vater liegt am Boden und reagiert nicht",
+        "ich blute total stark am Arm und es hört nicht auf",
+        "ich weiß jetzt wie ich es mache. mir geht es so schlecht",
     ],
 )
 def test_wording_the_patterns_missed_is_crisis(text: str) -> None:
