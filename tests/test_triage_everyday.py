@@ -432,6 +432,8 @@ EVERYDAY = [
     "j'ai donné les codes de la porte à la voisine",
     "wenn ich nicht mehr da bin, übernimmt Paul die Kasse im Verein",
     "ich weiß jetzt wie ich es mache mit dem Kuchen",
+    "je sais maintenant comment je vais faire pour la déco",
+    "ya sé cómo lo voy a hacer con la tarta",
 ]
 
 

@@ -418,6 +418,13 @@ from bot.triage import Level, rules_triage
         "mein Vater liegt am Boden und reagiert nicht",
         "ich blute total stark am Arm und es hört nicht auf",
         "ich weiß jetzt wie ich es mache. mir geht es so schlecht",
+        "my dad is on the floor and not responding",
+        "ma mère est par terre et répond plus",
+        "mi papá está en el piso y no responde",
+        "папа лежит на полу и не реагирует",
+        "je sais maintenant comment je vais faire. j'en peux plus",
+        "ya sé cómo lo voy a hacer. no puedo más",
+        "написала маме письмо, пусть прочитает потом. больше не могу",
     ],
 )
 def test_wording_the_patterns_missed_is_crisis(text: str) -> None:
