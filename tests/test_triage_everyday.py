@@ -434,6 +434,8 @@ EVERYDAY = [
     "ich weiß jetzt wie ich es mache mit dem Kuchen",
     "je sais maintenant comment je vais faire pour la déco",
     "ya sé cómo lo voy a hacer con la tarta",
+    "i want to die, i said 'you too' to the waiter who said enjoy your meal",
+    "gonna throw myself off a cliff if this printer jams again lol",
 ]
 
 

@@ -422,6 +422,7 @@ from bot.triage import Level, rules_triage
         "ma mère est par terre et répond plus",
         "mi papá está en el piso y no responde",
         "папа лежит на полу и не реагирует",
+        "i want to die, everything is so awkward with everyone, nobody cares",
         "je sais maintenant comment je vais faire. j'en peux plus",
         "ya sé cómo lo voy a hacer. no puedo más",
         "написала маме письмо, пусть прочитает потом. больше не могу",
