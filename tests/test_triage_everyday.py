@@ -436,6 +436,7 @@ EVERYDAY = [
     "ya sé cómo lo voy a hacer con la tarta",
     "i want to die, i said 'you too' to the waiter who said enjoy your meal",
     "gonna throw myself off a cliff if this printer jams again lol",
+    "my ex follows me on instagram right now lol",
 ]
 
 

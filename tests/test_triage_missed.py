@@ -423,6 +423,11 @@ from bot.triage import Level, rules_triage
         "mi papá está en el piso y no responde",
         "папа лежит на полу и не реагирует",
         "i want to die, everything is so awkward with everyone, nobody cares",
+        # danger from others now (rule 5)
+        "my husband has the kids in the car and says he'll drive us all off the road",
+        "my ex just messaged he's on his way and he's bringing the gun",
+        "dad hit mum again and now he's looking for me, i'm hiding in the wardrobe",
+        "a man is following me home and he's right behind me now",
         "je sais maintenant comment je vais faire. j'en peux plus",
         "ya sé cómo lo voy a hacer. no puedo más",
         "написала маме письмо, пусть прочитает потом. больше не могу",
