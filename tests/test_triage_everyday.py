@@ -437,6 +437,7 @@ EVERYDAY = [
     "i want to die, i said 'you too' to the waiter who said enjoy your meal",
     "gonna throw myself off a cliff if this printer jams again lol",
     "my ex follows me on instagram right now lol",
+    "papa viene con el cuchillo para cortar el asado",
 ]
 
 
