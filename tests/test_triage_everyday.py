@@ -438,6 +438,9 @@ EVERYDAY = [
     "gonna throw myself off a cliff if this printer jams again lol",
     "my ex follows me on instagram right now lol",
     "papa viene con el cuchillo para cortar el asado",
+    "peace and love 🕊️",
+    "RIP grandpa 🕊️ miss you",
+    "кот скинул телефон в унитаз ну всё ⚰️⚰️ хахах",
 ]
 
 

@@ -432,6 +432,11 @@ from bot.triage import Level, rules_triage
         "mein Ex ist unterwegs und bringt die Pistole mit",
         "un homme me suit et il est juste derrière moi là",
         "бывший написал, что едет ко мне с пистолетом",
+        # emoji in any language
+        "🌉🌉 tonight",
+        "done with everything 🪦",
+        "me voy ✌️🕊️🪦",
+        "je me casse pour de bon 🕊️⚰️",
         "je sais maintenant comment je vais faire. j'en peux plus",
         "ya sé cómo lo voy a hacer. no puedo más",
         "написала маме письмо, пусть прочитает потом. больше не могу",

@@ -56,6 +56,7 @@ _EMOJI_WORDS: dict[str, str] = {
     "\U0001f645": "emjno",
     "\U0001f44b": "emjbye",  # waving hand
     "\U0001f309": "emjbridge",
+    "\U0001f54a": "emjdove",  # dove: beside a goodbye or a grave, a farewell
 }
 
 _APOSTROPHES = "'\u2018\u2019\u201b\u02bc\u02b9\u0060\u00b4\u2032"
