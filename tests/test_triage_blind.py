@@ -18,7 +18,8 @@ rules, the training data or the model, and never trained or tuned on:
 
 On the afternoon of 2026-12-05 all four pairs were read about twenty times more, levels, reasons
 and the rule and form of each item only, never a text, as a check after each change to the rules
-(docs/safety.md, "Rules from the training data's own misreadings").
+(docs/safety.md, "Rules from the training data's own misreadings"); in the evening, three times
+more (docs/safety.md, "The evening's probe round").
 
 The issue's targets (crisis recall 0.90, safety recall 0.95, crisis scored none 1%, false alarm
 3%, over-referral 10%) are NOT met yet: on the third and fourth sets, safety recall is met and
@@ -111,7 +112,7 @@ def test_first_blind_sets() -> None:
     rules = evaluate(load_items(DATA / "triage_blind_en.jsonl"), rules_triage)
     assert en.crisis_recall - rules.crisis_recall >= 0.2
     assert en.false_alarm <= rules.false_alarm + 0.005
-    intl = _check("triage_blind_intl.jsonl", (0.866, 0.953, 0.036, 0.086, 0.109))
+    intl = _check("triage_blind_intl.jsonl", (0.875, 0.953, 0.036, 0.086, 0.109))
     rules_intl = evaluate(load_items(DATA / "triage_blind_intl.jsonl"), rules_triage)
     assert intl.safety_recall >= 2 * rules_intl.safety_recall
     assert rules_intl.false_alarm <= 0.075
@@ -120,7 +121,7 @@ def test_first_blind_sets() -> None:
 def test_first_blind_sets_in_russian_and_spanish() -> None:
     # Fourteenth read: Russian safety 1.00, crisis scored none 0 of 28; Spanish 0.98 and 0
     # (Spanish crisis recall 0.964 -> 0.929 with the doubled-letters fix: one message).
-    _check("triage_blind_intl.jsonl", (0.893, 1.0, 0.0, 0.125, 0.125), "ru")
+    _check("triage_blind_intl.jsonl", (0.929, 1.0, 0.0, 0.125, 0.125), "ru")
     _check("triage_blind_intl.jsonl", (0.964, 0.979, 0.0, 0.125, 0.156), "es")
 
 
@@ -130,7 +131,7 @@ def test_second_blind_sets() -> None:
     # with more voices: English safety (0.92 -> 0.90), English over-referral (13.2% -> 14.6%)
     # and German safety (0.93 -> 0.91) were lowered with it.
     _check("triage_blind2_en.jsonl", (0.81, 0.907, 0.079, 0.069, 0.132))
-    _check("triage_blind2_intl.jsonl", (0.769, 0.892, 0.093, 0.053, 0.092))
+    _check("triage_blind2_intl.jsonl", (0.775, 0.895, 0.088, 0.049, 0.087))
 
 
 def test_second_blind_sets_per_language() -> None:
@@ -139,7 +140,7 @@ def test_second_blind_sets_per_language() -> None:
     for lang, bars in (
         ("es", (0.731, 0.844, 0.115, 0.033, 0.083)),
         ("ru", (0.769, 0.933, 0.077, 0.033, 0.05)),
-        ("de", (0.846, 0.925, 0.051, 0.116, 0.186)),
+        ("de", (0.872, 0.94, 0.026, 0.093, 0.163)),
         ("fr", (0.744, 0.866, 0.128, 0.047, 0.07)),
     ):
         _check("triage_blind2_intl.jsonl", bars, lang)
@@ -171,15 +172,15 @@ def test_fourth_blind_sets_first_read() -> None:
     # (over-referral 21.7% -> 12.1%, but crisis scored none 10 -> 32 of 311; docs/safety.md).
     # Safety recall meets its target (0.95) in both; crisis recall nearly, in English.
     _check("triage_blind4_en.jsonl", (0.913, 0.954, 0.04, 0.125, 0.201))
-    _check("triage_blind4_intl.jsonl", (0.865, 0.969, 0.022, 0.089, 0.208))
+    _check("triage_blind4_intl.jsonl", (0.881, 0.972, 0.016, 0.089, 0.208))
 
 
 def test_fourth_blind_sets_per_language() -> None:
     for lang, bars in (
-        ("es", (0.963, 0.978, 0.019, 0.123, 0.263)),
-        ("ru", (0.774, 0.978, 0.0, 0.067, 0.167)),
+        ("es", (0.981, 0.989, 0.0, 0.123, 0.263)),
+        ("ru", (0.792, 0.978, 0.0, 0.067, 0.167)),
         ("de", (0.821, 0.94, 0.051, 0.047, 0.163)),
-        ("fr", (0.897, 0.971, 0.026, 0.119, 0.238)),
+        ("fr", (0.923, 0.971, 0.026, 0.119, 0.238)),
     ):
         _check("triage_blind4_intl.jsonl", bars, lang)
 

@@ -441,6 +441,26 @@ EVERYDAY = [
     "peace and love 🕊️",
     "RIP grandpa 🕊️ miss you",
     "кот скинул телефон в унитаз ну всё ⚰️⚰️ хахах",
+    # the evening's neighbours
+    "the server collapsed and isnt responding",
+    "el servidor se cayó y no responde",
+    "сервер упал и не отвечает",
+    "she texted sorry im late and then switched off her phone to save battery",
+    "he texted love you, boarding now and switched off his phone",
+    "hit myself on the head with the cupboard door again lol",
+    "i was bleeding for 20 minutes after the dentist yesterday",
+    "купили с папой верёвку и карабины, в выходные идём на скалы",
+    "гуглила сколько надо парацетамола ребенку при температуре",
+    "мам, забери меня с вокзала пораньше",
+    "столько смертей повидала, и передозировки",
+    "повешусь на 19м задании если опять не решу",
+    "я больше не могу с этим родительским чатом",
+    "hab zum 3. mal meinen schlüssel liegen lassen kms",
+    "ich will einfach nur verschwinden, am liebsten 2 wochen malle",
+    "el ensayo de dosis letal 50 del pesticida en ratas por fin salió",
+    "hoy me jubilé, les regalé mis plantas de la oficina",
+    "j'ai vendu mes meubles, donné mes plantes à la voisine, je m'envole pour Montréal",
+    "hoy en el programa de radio hablamos de cómo prevenir el suicidio, llamaron muchos oyentes",
 ]
 
 

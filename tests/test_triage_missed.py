@@ -440,6 +440,56 @@ from bot.triage import Level, rules_triage
         "je sais maintenant comment je vais faire. j'en peux plus",
         "ya sé cómo lo voy a hacer. no puedo más",
         "написала маме письмо, пусть прочитает потом. больше не могу",
+        # the evening's probe round: medical emergencies in plain words (rule 6), in all five
+        "my dad fell, his face is drooping and his right arm wont move",
+        "my 3 year old got into my pills, I dont know how many he ate",
+        "cut my palm on a jar, blood has been pouring for 20 minutes",
+        "a coworker collapsed and isnt responding",
+        "mi papá tiene la cara torcida y el brazo derecho no se mueve",
+        "mi hijo se comió mis pastillas, no sé cuántas",
+        "le visage de travers et le bras droit ne bouge plus",
+        "mon fils a avalé mes cachets, je sais pas combien",
+        "das Gesicht hängt auf einer Seite und der rechte Arm bewegt sich nicht",
+        "papa ist umgekippt und redet nur noch wirres Zeug",
+        "папа упал, лицо перекосило, правая рука не двигается",
+        "сын достал мои таблетки, не знаю сколько съел",
+        "коллега упал и не отвечает, синий весь и хрипит",
+        # ... self-harm told by the act
+        "ran the blade along my thigh again, third night in a row",
+        "i hit myself on the head with my fists, just did it again",
+        "otra vez pasé la cuchilla por el muslo",
+        "j'ai encore passé la lame sur ma cuisse",
+        "drück mir grad die Zigarette aufm Unterarm aus",
+        "вчера опять прижигал руку сигаретой",
+        "опять провела лезвием по бедру",
+        # ... someone else: a goodbye text, then the phone off; a farewell post; a child's words
+        "my son texted sorry mum I love you and switched off his phone",
+        "mi hijo me mandó perdón mamá te quiero y apagó el celular",
+        "mon fils m'a envoyé pardon maman je t'aime et il a éteint son portable",
+        "er hat geschrieben, es tut mir leid, ich liebe euch, und dann sein Handy ausgeschaltet",
+        "сын прислал «мам прости, я правда больше не могу» и выключил телефон",
+        "mein Kumpel hat gepostet, tschüss Leute, war schön mit euch",
+        "der Freund von ihrer Mama kommt nachts zu ihr ins Bett und sie darf es niemand sagen",
+        "у соседей за стенкой мальчик кричит «папа не надо», сейчас опять началось",
+        # ... danger and harm now, in Russian
+        "замахнулся топором, сказал зарубит",
+        "завтра подкараулю начальника у парковки, монтировку уже в багажник положил",
+        # ... preparation and wishes in Russian and German
+        "у бабули феназепам, я уже две пачки себе натаскала",
+        "гуглила сколько надо парацетамола",
+        "купил сегодня в леруа верёвку покрепче и крюк в потолок",
+        "каждый вечер прошу, чтобы утром просто не проснуться",
+        "подарю ей серьги и всё. устала я жить так",
+        "дед помер, зову: забери ты меня поскорей, Коля",
+        "мам, скоро к тебе приду, жди меня. я тут никому не нужен",
+        "стою у самого края платформы, примериваюсь. в субботу, думаю, решусь уже",
+        "ich sammel seit 2 wochen die tabletten von meiner mutter",
+        "Die hätten es so viel leichter ohne mich",
+        "mama, ich komm bald zu dir. ich halts hier ohne dich nicht mehr aus",
+        "bin nicht lebensmüde. ich fahr nur jede nacht zur autobahnbrücke und schau runter",
+        "du wirst nix mehr von mir hoeren",
+        "hab meinem bruder die passwörter aufgeschrieben"
+        " und nen zettel was mit der katze passieren soll, falls mal was is",
     ],
 )
 def test_wording_the_patterns_missed_is_crisis(text: str) -> None:
@@ -472,6 +522,9 @@ def test_wording_the_patterns_missed_is_crisis(text: str) -> None:
         "ich will mich nicht umbringen, aber ich heul jeden abend",
         "ça fait deux ans que je me scarifie plus",
         "im Supermarkt wieder Herzrasen, Zittern, Schwindel, ich musste raus",
+        # ... an attempt told as history is concern, not crisis
+        "в 9 классе я наглоталась таблеток, меня откачали",
+        "vor drei jahren hab ich schon mal ne ganze packung tabletten genommen",
     ],
 )
 def test_plain_distress_the_patterns_missed_is_concern(text: str) -> None:
