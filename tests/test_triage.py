@@ -147,6 +147,23 @@ def test_pattern_normalisation_keeps_regex_syntax() -> None:
     assert normalise_pattern("müde") == "mude"
 
 
+def test_a_french_elision_written_with_a_space_matches_the_apostrophe_too(tmp_path: Path) -> None:
+    """The text loses its apostrophes ("j'en" is read "jen"); a French pattern written with a
+    space ("j en peux plus") matches that as well as a typed space, and a class such as \\d
+    before a space is left alone."""
+    from bot.triage.lexicon import load_lexicon
+
+    (tmp_path / "fr.yaml").write_text(
+        "language: fr\ncategories:\n  crisis.test:\n"
+        "    - ['j en peux plus de vivre|\\d ans que', \"j'en peux plus de vivre\"]\n",
+        encoding="utf-8",
+    )
+    (entry,) = load_lexicon(tmp_path).entries
+    for text in ("jen peux plus de vivre", "j en peux plus de vivre", "3 ans que"):
+        assert entry.regex.search(text), text
+    assert not entry.regex.search("3ans que")
+
+
 # ---------------------------------------------------------------------------------------------
 # Normalisation
 # ---------------------------------------------------------------------------------------------

@@ -212,6 +212,12 @@ def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
     return lex
 
 
+# A French elision written with a space ("j en peux plus", "m a envoye"): the text has lost its
+# apostrophe ("j'en" is read "jen"), and a writer may have typed a space instead, so the pattern
+# matches both ("j ?en"). Not after a backslash (a class such as \d) or inside a word.
+_ELISION = re.compile(r"(?<![\\\w])(qu|[jmntlsdc]) (?=[aeiouyhàâéèêîôû])")
+
+
 def _load_file(path: Path, lex: Lexicon, sources: dict[str, dict[str, list[str]]]) -> str:
     """Add one lexicon file's entries to ``lex`` (modifier and answer patterns to ``sources``);
     return its language."""
@@ -219,13 +225,17 @@ def _load_file(path: Path, lex: Lexicon, sources: dict[str, dict[str, list[str]]
     data = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
     if not isinstance(data, dict):
         raise ValueError(f"{path.name}: top level must be a mapping")
+    elides = data.get("language") == "fr"
     macros = {str(k): str(v) for k, v in (data.get("macros") or {}).items()}
     for cat_name, raw in (data.get("categories") or {}).items():
         where = f"{path.name}:{cat_name}"
         cat = parse_category(cat_name)
         lex.categories[cat_name] = cat
         for src, examples in _entry_list(raw, where):
-            pat = normalise_pattern(_expand(src, macros, where))
+            expanded = _expand(src, macros, where)
+            if elides:
+                expanded = _ELISION.sub(r"\1 ?", expanded)
+            pat = normalise_pattern(expanded)
             if cat.kind in ("mod", "answer"):
                 known = MODIFIERS if cat.kind == "mod" else ANSWERS
                 if cat.reason not in known:
