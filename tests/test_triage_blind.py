@@ -18,7 +18,7 @@ rules, the training data or the model, and never trained or tuned on:
 
 On the afternoon of 2026-12-05 all four pairs were read about twenty times more, levels, reasons
 and the rule and form of each item only, never a text, as a check after each change to the rules
-(docs/safety.md, "Rules from the training data's own misreadings"); in the evening, three times
+(docs/safety.md, "Rules from the training data's own misreadings"); in the evening, five times
 more (docs/safety.md, "The evening's probe round").
 
 The issue's targets (crisis recall 0.90, safety recall 0.95, crisis scored none 1%, false alarm
@@ -131,7 +131,7 @@ def test_second_blind_sets() -> None:
     # with more voices: English safety (0.92 -> 0.90), English over-referral (13.2% -> 14.6%)
     # and German safety (0.93 -> 0.91) were lowered with it.
     _check("triage_blind2_en.jsonl", (0.81, 0.907, 0.079, 0.069, 0.132))
-    _check("triage_blind2_intl.jsonl", (0.775, 0.895, 0.088, 0.049, 0.087))
+    _check("triage_blind2_intl.jsonl", (0.786, 0.895, 0.088, 0.049, 0.087))
 
 
 def test_second_blind_sets_per_language() -> None:
@@ -140,8 +140,8 @@ def test_second_blind_sets_per_language() -> None:
     for lang, bars in (
         ("es", (0.731, 0.844, 0.115, 0.033, 0.083)),
         ("ru", (0.769, 0.933, 0.077, 0.033, 0.05)),
-        ("de", (0.872, 0.94, 0.026, 0.093, 0.163)),
-        ("fr", (0.744, 0.866, 0.128, 0.047, 0.07)),
+        ("de", (0.897, 0.94, 0.026, 0.093, 0.163)),
+        ("fr", (0.769, 0.866, 0.128, 0.047, 0.07)),
     ):
         _check("triage_blind2_intl.jsonl", bars, lang)
 
@@ -153,7 +153,7 @@ def test_third_blind_sets_first_read() -> None:
     # 1.6%, 10.5%, 16.8%; the other four 0.783, 0.965, 3.3%, 10.6%, 21.3%. Second read, the
     # doubled-letters fix: English crisis 0.937 (one message to concern), the other four 0.859.
     _check("triage_blind3_en.jsonl", (0.937, 0.968, 0.024, 0.105, 0.147))
-    _check("triage_blind3_intl.jsonl", (0.87, 0.978, 0.022, 0.092, 0.159))
+    _check("triage_blind3_intl.jsonl", (0.875, 0.978, 0.022, 0.087, 0.155))
 
 
 def test_third_blind_sets_per_language() -> None:
@@ -161,8 +161,8 @@ def test_third_blind_sets_per_language() -> None:
     for lang, bars in (
         ("es", (0.906, 0.989, 0.0, 0.083, 0.133)),
         ("ru", (0.811, 0.945, 0.057, 0.051, 0.169)),
-        ("de", (0.846, 0.985, 0.026, 0.159, 0.205)),
-        ("fr", (0.923, 1.0, 0.0, 0.091, 0.136)),
+        ("de", (0.846, 0.985, 0.026, 0.136, 0.182)),
+        ("fr", (0.949, 1.0, 0.0, 0.091, 0.136)),
     ):
         _check("triage_blind3_intl.jsonl", bars, lang)
 

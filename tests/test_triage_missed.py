@@ -490,6 +490,38 @@ from bot.triage import Level, rules_triage
         "du wirst nix mehr von mir hoeren",
         "hab meinem bruder die passwörter aufgeschrieben"
         " und nen zettel was mit der katze passieren soll, falls mal was is",
+        # the evening's second probe round: preparation told plainly, in English first
+        "does life insurance still pay out to the kids if it wasnt an accident?",
+        "i looked up how many of my sertraline it would take",
+        "sat in the car at the top for an hour working out where I'd go over",
+        "checked how high the cliffs are. going next week before I lose my nerve",
+        "transferred all my savings to Amma's account. Nothing pending from my side now.",
+        "if i give u my spotify login can u keep my playlists going?"
+        " just so theres something left of me",
+        "watching the railway line every night. worked out when the fast one comes through",
+        "telling Dad at his grave I'll be with him soon. I've worked out how",
+        "made peace with everyone. saturday's the day",
+        "its weird how light I feel since I made up my mind",
+        # ... and in the other four
+        "опять расковыряла руку лезвием от точилки",
+        "да не в депрессии я. просто проверил что крыша открыта, так, на всякий случай",
+        "веревку купил в строительном, крюк в потолке крепкий, проверял. осталось письмо дописать",
+        "парень пишет что сегодня ночью выпьет все что есть в аптечке",
+        "просто стало интересно сколько парацетамола печень не выдерживает",
+        "jme suis encore fait des entailles sur les cuisses ce soir",
+        "je suis monté sur le toit de l'immeuble. 11 étages ça suffit tu crois ?",
+        "j'ai pris toute la plaquette de xanax avec la bouteille de rosé",
+        "demain 17h je l'attends avec la batte à la sortie du lycée",
+        "je me sens étrangement bien aujourd'hui. j'ai pris ma décision",
+        "elle m'a dit qu'il la touche et qu'elle doit rien dire",
+        "mei oma is grad umkippt und reagiert nimma",
+        "wieder am arm rumgeschnitten, blutet noch",
+        "sie hot mi in da wohnung eingsperrt",
+        "bin so ruhig wie seit jahren nich mehr. hab mich entschieden",
+        "passwörter in nen umschlag für meine schwester, wenn ich nich mehr da bin",
+        "me estoy dando puñetazos en la cabeza y no puedo parar",
+        "le dejé un sobre con todas mis contraseñas para cuando ya no esté",
+        "mi padrastro entra por la noche en la habitación de mi hermana y luego la oigo llorar",
     ],
 )
 def test_wording_the_patterns_missed_is_crisis(text: str) -> None:
