@@ -479,6 +479,14 @@ EVERYDAY = [
     "soy enfermera y hoy llegó una sobredosis, el paciente quedó estable",
     "ya terminé la declaración de impuestos. no puedo más por hoy",
     "escribí mi carta de despedida para los compañeros",
+    # the training data's own remaining false alarms, read again in the evening
+    "Long night shift on A&E. Two overdoses, a stabbing and a man who swallowed a key.",
+    "call centre for a bank, a customer yelled that he'd kill me over a card fee",
+    "army reservist, range day today, cleaned my rifle for two hours after. knackered",
+    "me quiero morir con el reggaeton del vecino a las 3am",
+    "en filosofia vimos a Camus y eso de que el unico problema filosofico serio es el suicidio",
+    "en clase estamos leyendo Romeo y Julieta y la parte del veneno me parece absurda",
+    "на паре по социологии разбирали Дюркгейма, «Самоубийство», интересная книжка",
 ]
 
 
