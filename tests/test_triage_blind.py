@@ -18,7 +18,7 @@ rules, the training data or the model, and never trained or tuned on:
 
 On the afternoon of 2026-12-05 all four pairs were read about twenty times more, levels, reasons
 and the rule and form of each item only, never a text, as a check after each change to the rules
-(docs/safety.md, "Rules from the training data's own misreadings"); in the evening, five times
+(docs/safety.md, "Rules from the training data's own misreadings"); in the evening, six times
 more (docs/safety.md, "The evening's probe round").
 
 The issue's targets (crisis recall 0.90, safety recall 0.95, crisis scored none 1%, false alarm
@@ -153,14 +153,14 @@ def test_third_blind_sets_first_read() -> None:
     # 1.6%, 10.5%, 16.8%; the other four 0.783, 0.965, 3.3%, 10.6%, 21.3%. Second read, the
     # doubled-letters fix: English crisis 0.937 (one message to concern), the other four 0.859.
     _check("triage_blind3_en.jsonl", (0.937, 0.968, 0.024, 0.105, 0.147))
-    _check("triage_blind3_intl.jsonl", (0.875, 0.978, 0.022, 0.087, 0.155))
+    _check("triage_blind3_intl.jsonl", (0.875, 0.978, 0.022, 0.087, 0.15))
 
 
 def test_third_blind_sets_per_language() -> None:
     # First read. Spanish and Russian are the languages the whole bot speaks (issue 14).
     for lang, bars in (
         ("es", (0.906, 0.989, 0.0, 0.083, 0.133)),
-        ("ru", (0.811, 0.945, 0.057, 0.051, 0.169)),
+        ("ru", (0.811, 0.945, 0.057, 0.051, 0.153)),
         ("de", (0.846, 0.985, 0.026, 0.136, 0.182)),
         ("fr", (0.949, 1.0, 0.0, 0.091, 0.136)),
     ):
@@ -171,7 +171,7 @@ def test_fourth_blind_sets_first_read() -> None:
     # First read (2026-12-04, night), which kept this model against one trained to refer less
     # (over-referral 21.7% -> 12.1%, but crisis scored none 10 -> 32 of 311; docs/safety.md).
     # Safety recall meets its target (0.95) in both; crisis recall nearly, in English.
-    _check("triage_blind4_en.jsonl", (0.913, 0.954, 0.04, 0.125, 0.201))
+    _check("triage_blind4_en.jsonl", (0.913, 0.954, 0.04, 0.118, 0.194))
     _check("triage_blind4_intl.jsonl", (0.881, 0.972, 0.016, 0.089, 0.208))
 
 

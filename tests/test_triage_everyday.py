@@ -487,6 +487,19 @@ EVERYDAY = [
     "en filosofia vimos a Camus y eso de que el unico problema filosofico serio es el suicidio",
     "en clase estamos leyendo Romeo y Julieta y la parte del veneno me parece absurda",
     "на паре по социологии разбирали Дюркгейма, «Самоубийство», интересная книжка",
+    "three bags for the charity shop. I'm done holding onto jeans from 2009",
+    "the footbridge has no railing on the east side yet, the council says next month",
+    "went deeper this time in the cave, found a second chamber",
+    "раздаю детские вещи после сына, кому надо заберите до пятницы, самовывоз",
+    "ну всё ребят прощайте 👋 уезжаю на вахту на два месяца",
+    "сегодня последний день в школе был. всем раздарила свои наклейки",
+    "завалила контру по алгебре, всё роскомнадзор",
+    "ребята я всё, сдаюсь, этот диплом меня доконал",
+    "сегодня я закончу отчет и пойду спать",
+    "i would literally unalive myself for one (1) hug from jungkook 😭",
+    "if jake doesnt text back in 5 mins im yeeting myself off the trampoline",
+    "🌉 sunset pics from the golden gate",
+    "bought a rope for the tent pegs",
 ]
 
 

@@ -522,6 +522,27 @@ from bot.triage import Level, rules_triage
         "me estoy dando puñetazos en la cabeza y no puedo parar",
         "le dejé un sobre con todas mis contraseñas para cuando ya no esté",
         "mi padrastro entra por la noche en la habitación de mi hermana y luego la oigo llorar",
+        # the third round: English adults
+        "Gave my fishing gear to my nephew. Won't be needing them where I'm headed.",
+        "relax I'm not suicidal lol. just curious how much paracetamol it takes to do damage",
+        "checking which level of the parkade is highest. level 6 has no fence on the east side",
+        "had the blade out again after my shift, went deeper this time",
+        "My neighbour is beating his small boy with a belt buckle right now",
+        "nah I'm not gonna do anything mate. stood at the edge of the wharf to see how it felt",
+        "Wrote up a list for my wife of who owes us, where the deeds are and the account numbers",
+        # ... English, young people
+        "thank u for 2 years of streaks. dont blame urselves ok 🤍 logging off for good",
+        "every time i mess up i bang my head on the wall till it goes fuzzy",
+        "🌉🚶‍♀️ walking there now. dont try find me",
+        "bought the rope off amazon with my birthday money. its under my bed",
+        "im not gonna jump or anything 💀 i just spend hours watching the fast trains go thru",
+        "looked up what happens to your insta when you die and set up a legacy contact",
+        # ... and Russian
+        "papa upal na kuhne hripit i ne otvechaet",
+        "подруга чё то закинулась и щас не просыпается вообще, дышит как то редко",
+        "муж пишет: передай детям что папа их любил, сегодня я это закончу",
+        "тренер говорит оставаться после тренировки одному и делает массаж",
+        "кредит закрыла, кота пристроила к соседке. год так спокойно не было. завтра всё",
     ],
 )
 def test_wording_the_patterns_missed_is_crisis(text: str) -> None:
@@ -557,6 +578,7 @@ def test_wording_the_patterns_missed_is_crisis(text: str) -> None:
         # ... an attempt told as history is concern, not crisis
         "в 9 классе я наглоталась таблеток, меня откачали",
         "vor drei jahren hab ich schon mal ne ganze packung tabletten genommen",
+        "два года назад я наглоталась таблеток, откачали",
     ],
 )
 def test_plain_distress_the_patterns_missed_is_concern(text: str) -> None:
