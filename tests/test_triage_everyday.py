@@ -500,6 +500,17 @@ EVERYDAY = [
     "if jake doesnt text back in 5 mins im yeeting myself off the trampoline",
     "🌉 sunset pics from the golden gate",
     "bought a rope for the tent pegs",
+    "he'd be better off without me and I'd be better off without him. we agreed, calmly",
+    "i hope i dont wake up tomorrow til at least 11, first day off in 3 weeks",
+    "lol my squad would be better off without me, i keep getting us wiped in ranked",
+    "Uninstalled. Goodbye forever you sugary monster.",
+    "given away all my gym gear and the protein tubs, done with the cutting diet for good",
+    "found my exit, moving interstate next month",
+    "my raid group just disbanded and everyone posted goodbye messages in the discord",
+    "Tomorrow is my last day in Abuja, I've said goodbye to all my staff",
+    "The solicitor did my will since I'm 80 next month and my son said it's time",
+    "we finally did our wills now baby #2 is here, and wrote down all the passwords",
+    "I could kill him for eating my leftovers again",
 ]
 
 

@@ -537,6 +537,38 @@ from bot.triage import Level, rules_triage
         "bought the rope off amazon with my birthday money. its under my bed",
         "im not gonna jump or anything 💀 i just spend hours watching the fast trains go thru",
         "looked up what happens to your insta when you die and set up a legacy contact",
+        # ... English, plain ideation and denials
+        "mate i reckon ive found my exit. not moving interstate. a propper exit from everything",
+        "I'm not going to do anything, but I did go up to the top floor of the parkade",
+        "I'm done wi life son. 71 year and it's just pain and the four walls",
+        "wouldn't mind drifting off one night and that being the end of me",
+        "dinnae panic am no gonnae dae anythin daft. been readin how much paracetamol it takes",
+        "I beg God every night make I no wake up again",
+        "My husband passed in spring. I've no interest in being here without him.",
+        "I'm not going to do anything, I've just stopped taking my insulin and feel weirdly calm",
+        # ... English, someone else now and harm to others with specifics
+        "there's a guy standing on the wrong side of the railing on the viaduct and he's crying",
+        "guy in my discord just went live on cam with a gun in his mouth saying bye to everyone",
+        "my best friend just sent me a video of her taking a bunch of pills and said dont be sad",
+        "insta story, pic of the railway track with caption 'last stop'. Her phone is off now",
+        "mi cousin jus call mi seh him deh pon Flat Bridge, seh tell everybody bye",
+        "my ex texted me 'by the time u read this it wont matter'",
+        "texted the team 'look after my dog for me' and he took the rope out of the shed",
+        "locked herself in the washroom, texted 'sorry for everything, please give my laptop to"
+        " Priya'",
+        "I've been reading up on antifreeze and he drinks that iced tea every morning. Saturday"
+        " I'm bringing him a jug",
+        "Tomorrow arvo I'm waiting by his car with the crowbar",
+        "tomorrow at 10 I am going to his shop with the iron rod from our terrace",
+        "bought a hurley, saturday night he'll be in a wheelchair when im finished with him",
+        # ... English farewells and preparation in plain words
+        "handed Bingo to my neighbour, told him he's his dog from now on. it's finished for me",
+        "What happens to a person's Telegram account after they die? I'd like that sorted before"
+        " the end of the month",
+        "told my duo i wont be online anymore, not like a break, and gave him my login",
+        "reading up on the cliffs, which bits have no fence and what time the ranger does his"
+        " last drive",
+        "I shared all my things at the hostel today. they think I'm going home. I'm not going home",
         # ... and Russian
         "papa upal na kuhne hripit i ne otvechaet",
         "подруга чё то закинулась и щас не просыпается вообще, дышит как то редко",
@@ -579,6 +611,8 @@ def test_wording_the_patterns_missed_is_crisis(text: str) -> None:
         "в 9 классе я наглоталась таблеток, меня откачали",
         "vor drei jahren hab ich schon mal ne ganze packung tabletten genommen",
         "два года назад я наглоталась таблеток, откачали",
+        # ... feeling trapped in one's life is concern (rule 12), not danger from others
+        "I feel like I'm trapped in this life with no door",
     ],
 )
 def test_plain_distress_the_patterns_missed_is_concern(text: str) -> None:

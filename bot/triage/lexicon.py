@@ -218,6 +218,13 @@ def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
 _ELISION = re.compile(r"(?<![\\\w])(qu|[jmntlsdc]) (?=[aeiouyhàâéèêîôû])")
 
 
+# An ordinary reason that is denied is no reason: "found my exit. not moving interstate",
+# "никуда я не переезжаю", "nicht Urlaub".
+_NOT_DENIED = "".join(
+    rf"(?<!\b{word} )" for word in ("not", "never", "no", "nicht", "nich", "kein", "keinen", "не")
+)
+
+
 def _load_file(path: Path, lex: Lexicon, sources: dict[str, dict[str, list[str]]]) -> str:
     """Add one lexicon file's entries to ``lex`` (modifier and answer patterns to ``sources``);
     return its language."""
@@ -242,6 +249,8 @@ def _load_file(path: Path, lex: Lexicon, sources: dict[str, dict[str, list[str]]
                     raise ValueError(
                         f"{where}: unknown {'modifier' if cat.kind == 'mod' else 'answer kind'}"
                     )
+                if cat.reason == "ordinary_reason":
+                    pat = _NOT_DENIED + "(?:" + pat + ")"
                 re.compile(pat)
                 sources[cat.kind].setdefault(cat.reason, []).append(pat)
                 continue
