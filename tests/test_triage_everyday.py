@@ -511,6 +511,19 @@ EVERYDAY = [
     "The solicitor did my will since I'm 80 next month and my son said it's time",
     "we finally did our wills now baby #2 is here, and wrote down all the passwords",
     "I could kill him for eating my leftovers again",
+    "nachtdienst auf der intensiv, zwei mit überdosis paracetamol reinbekommen, beide stabil",
+    "halbmarathon gelaufen, ab km 18 war ich tot. aber unter 2 stunden",
+    "mein hund is mit dem kopf in den schnee 😂😂 ich kann nich mehr, ich lieg am boden",
+    "quiero cortarme el cerquillo yo sola con la tijera de la cocina",
+    "hoy en urgencias llegó un señor con sobredosis de insulina, lo estabilizamos",
+    "le mandé el correo de despedida a todos, 'este es mi último mensaje como parte del equipo'",
+    "вчера в кс так позорно слили что я хотел выйти в окно 😂😂",
+    "Covering the murder trial, the defence grilled the forensic guy on blood spatter",
+    "feels like I got stabbed in the back honestly",
+    "Students today asked why Romeo drank the poison instead of waiting 5 more mins",
+    "ma mère va me tuer, j'ai complètement oublié sa fête",
+    "je vais me pendre si je rate encore l'exam de stat",
+    "j'ai démissionné, rendu mon badge, le pot de départ est à 17h",
 ]
 
 

@@ -569,6 +569,16 @@ from bot.triage import Level, rules_triage
         "reading up on the cliffs, which bits have no fence and what time the ranger does his"
         " last drive",
         "I shared all my things at the hostel today. they think I'm going home. I'm not going home",
+        "брат заперся в ванной с бритвой и не отвечает уже минут 20",
+        "я не хочу умирать не подумай, просто если завтра не проснусь то и пофиг совсем",
+        "всё ок я в безопасности)) просто стою на крыше, ограждения нет даже",
+        "зажился я на этом свете. скорей бы уже прибрал господь",
+        "vse nadoelo ya ustal zhit, nikto i ne zametit",
+        "хочу лечь и больше никогда не вставать",
+        "hab jetz alle tabletten aus den schachteln raus und gezählt, sind genug",
+        "mi amiga me acaba de mandar un audio despidiéndose, dice que está en el puente",
+        "not suicidal, just googling how high the Golden Gate is and whether anyone survives it",
+        "my mate texted 'thanks for everything, look after Rex for me' and now his phone's off",
         # ... and Russian
         "papa upal na kuhne hripit i ne otvechaet",
         "подруга чё то закинулась и щас не просыпается вообще, дышит как то редко",
