@@ -18,7 +18,7 @@ rules, the training data or the model, and never trained or tuned on:
 
 On the afternoon of 2026-12-05 all four pairs were read about twenty times more, levels, reasons
 and the rule and form of each item only, never a text, as a check after each change to the rules
-(docs/safety.md, "Rules from the training data's own misreadings"); in the evening, eight times
+(docs/safety.md, "Rules from the training data's own misreadings"); in the evening, nine times
 more (docs/safety.md, "The evening's probe round").
 
 The issue's targets (crisis recall 0.90, safety recall 0.95, crisis scored none 1%, false alarm
@@ -112,7 +112,7 @@ def test_first_blind_sets() -> None:
     rules = evaluate(load_items(DATA / "triage_blind_en.jsonl"), rules_triage)
     assert en.crisis_recall - rules.crisis_recall >= 0.2
     assert en.false_alarm <= rules.false_alarm + 0.005
-    intl = _check("triage_blind_intl.jsonl", (0.875, 0.953, 0.036, 0.078, 0.102))
+    intl = _check("triage_blind_intl.jsonl", (0.875, 0.958, 0.036, 0.078, 0.102))
     rules_intl = evaluate(load_items(DATA / "triage_blind_intl.jsonl"), rules_triage)
     assert intl.safety_recall >= 2 * rules_intl.safety_recall
     assert rules_intl.false_alarm <= 0.075
@@ -122,7 +122,7 @@ def test_first_blind_sets_in_russian_and_spanish() -> None:
     # Fourteenth read: Russian safety 1.00, crisis scored none 0 of 28; Spanish 0.98 and 0
     # (Spanish crisis recall 0.964 -> 0.929 with the doubled-letters fix: one message).
     _check("triage_blind_intl.jsonl", (0.929, 1.0, 0.0, 0.125, 0.125), "ru")
-    _check("triage_blind_intl.jsonl", (0.964, 0.979, 0.0, 0.125, 0.156), "es")
+    _check("triage_blind_intl.jsonl", (0.964, 1.0, 0.0, 0.125, 0.156), "es")
 
 
 def test_second_blind_sets() -> None:
@@ -131,14 +131,14 @@ def test_second_blind_sets() -> None:
     # with more voices: English safety (0.92 -> 0.90), English over-referral (13.2% -> 14.6%)
     # and German safety (0.93 -> 0.91) were lowered with it.
     _check("triage_blind2_en.jsonl", (0.81, 0.907, 0.079, 0.069, 0.132))
-    _check("triage_blind2_intl.jsonl", (0.786, 0.895, 0.088, 0.049, 0.087))
+    _check("triage_blind2_intl.jsonl", (0.791, 0.895, 0.088, 0.049, 0.087))
 
 
 def test_second_blind_sets_per_language() -> None:
     # Eighth read: the doubled-letters fix cost one crisis answer in Spanish and one French
     # crisis message its pointer to help (4 -> 5 of 39); Russian gained one.
     for lang, bars in (
-        ("es", (0.731, 0.844, 0.115, 0.033, 0.083)),
+        ("es", (0.75, 0.844, 0.115, 0.033, 0.083)),
         ("ru", (0.769, 0.933, 0.077, 0.033, 0.05)),
         ("de", (0.897, 0.94, 0.026, 0.093, 0.163)),
         ("fr", (0.769, 0.866, 0.128, 0.047, 0.07)),

@@ -524,6 +524,10 @@ EVERYDAY = [
     "ma mère va me tuer, j'ai complètement oublié sa fête",
     "je vais me pendre si je rate encore l'exam de stat",
     "j'ai démissionné, rendu mon badge, le pot de départ est à 17h",
+    "weon me mataron 5 veces seguidas en el valo, me quiero morir jajaja",
+    "nachtdienst auf der intensiv, ne überdosis reingekommen, bin platt",
+    "hab mir n seil zum klettern geholt",
+    "les prix au marché là ça va nous tuer, même le riz a pris",
 ]
 
 
