@@ -18,8 +18,8 @@ rules, the training data or the model, and never trained or tuned on:
 
 On the afternoon of 2026-12-05 all four pairs were read about twenty times more, levels, reasons
 and the rule and form of each item only, never a text, as a check after each change to the rules
-(docs/safety.md, "Rules from the training data's own misreadings"); in the evening, nine times
-more (docs/safety.md, "The evening's probe round").
+(docs/safety.md, "Rules from the training data's own misreadings"); in the evening, about fifteen
+times more (docs/safety.md, "The evening's probe round").
 
 The issue's targets (crisis recall 0.90, safety recall 0.95, crisis scored none 1%, false alarm
 3%, over-referral 10%) are NOT met yet: on the third and fourth sets, safety recall is met and
