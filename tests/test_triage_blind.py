@@ -172,13 +172,13 @@ def test_fourth_blind_sets_first_read() -> None:
     # (over-referral 21.7% -> 12.1%, but crisis scored none 10 -> 32 of 311; docs/safety.md).
     # Safety recall meets its target (0.95) in both; crisis recall nearly, in English.
     _check("triage_blind4_en.jsonl", (0.913, 0.954, 0.04, 0.118, 0.194))
-    _check("triage_blind4_intl.jsonl", (0.881, 0.972, 0.016, 0.089, 0.208))
+    _check("triage_blind4_intl.jsonl", (0.886, 0.972, 0.016, 0.089, 0.208))
 
 
 def test_fourth_blind_sets_per_language() -> None:
     for lang, bars in (
         ("es", (0.981, 0.989, 0.0, 0.123, 0.263)),
-        ("ru", (0.792, 0.978, 0.0, 0.067, 0.167)),
+        ("ru", (0.811, 0.978, 0.0, 0.067, 0.167)),
         ("de", (0.821, 0.94, 0.051, 0.047, 0.163)),
         ("fr", (0.923, 0.971, 0.026, 0.119, 0.238)),
     ):

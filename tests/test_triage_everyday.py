@@ -528,6 +528,11 @@ EVERYDAY = [
     "nachtdienst auf der intensiv, ne überdosis reingekommen, bin platt",
     "hab mir n seil zum klettern geholt",
     "les prix au marché là ça va nous tuer, même le riz a pris",
+    "досмотрела эйфорию, там у ру передоз, весь вечер реву",
+    "LAST EXAM DONE!!! goodbye organic chemistry forever",
+    "did my first tandem skydive today!!! thought i was gonna die lmaooo",
+    "Kohli out for a DUCK. I can't go on watching this team yaar",
+    "day 5 of no smoking. I want to murder everyone in this office but I'm holding on",
 ]
 
 
