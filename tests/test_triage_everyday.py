@@ -532,6 +532,7 @@ EVERYDAY = [
     "раздал пацанам шмот, приставку брату. завтра в армейку на год, не скучайте",
     "написала прощальное письмо своей общаге, диплом сдан, свободна",
     "мой перс в скайриме спрыгнул с горы, три часа без сохранения. хочу сдохнуть",
+    "коллега сказала 'все, я пас, прощайте' и ушла в другую компанию",
     "LAST EXAM DONE!!! goodbye organic chemistry forever",
     "did my first tandem skydive today!!! thought i was gonna die lmaooo",
     "Kohli out for a DUCK. I can't go on watching this team yaar",
