@@ -4,7 +4,8 @@ Per rule of docs/safety.md, per lexicon file (every pattern compiles, has exampl
 is matched by its own pattern and judged at the level its category implies), normalisation,
 context rules, and the development set's safety metrics. Wording is in
 tests/test_triage_wording.py (the safety net, postponement), tests/test_triage_everyday.py
-(everyday senses) and tests/test_triage_missed.py (wording the probe rounds found missing).
+(everyday senses), tests/test_triage_missed.py and tests/test_triage_probed.py (wording the probe
+rounds found missing).
 """
 
 from __future__ import annotations

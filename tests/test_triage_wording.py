@@ -2,7 +2,7 @@
 that must never clear a crisis, negations that only postpone, and doubled letters
 (docs/safety.md, "Deciding the level"). Rules alone, as in tests/test_triage.py. The everyday
 senses of risk words are in tests/test_triage_everyday.py; wording the probe rounds found the
-patterns missing is in tests/test_triage_missed.py.
+patterns missing is in tests/test_triage_missed.py and tests/test_triage_probed.py.
 """
 
 from __future__ import annotations
