@@ -15,6 +15,10 @@ rules, the training data or the model, and never trained or tuned on:
 * `triage_blind4_en.jsonl` (360) and `triage_blind4_intl.jsonl` (520), written later that
   night and read once to decide, by a rule written down before the read, which kept the
   shipped model; then twenty-nine times more, for rule fixes found on training data and on probes.
+* `triage_blind5_en.jsonl` (360) and `triage_blind5_intl.jsonl` (520), written on the night of
+  2026-12-05, when the first four pairs had been read too often to be blind, and read twice as
+  written down before they existed: on the rules of the start of that night and on the rules
+  after its probe round. Nothing was chosen by them.
 
 On the afternoon of 2026-12-05 all four pairs were read about twenty times more, levels, reasons
 and the rule and form of each item only, never a text, as a check after each change to the rules
@@ -82,7 +86,7 @@ def _check(name: str, bars: Bars, lang: str | None = None) -> Metrics:
 
 def test_blind_sets_are_whole() -> None:
     stems = (("triage_blind", 320), ("triage_blind2", 520), ("triage_blind3", 520))
-    for stem, n_intl in (*stems, ("triage_blind4", 520)):
+    for stem, n_intl in (*stems, ("triage_blind4", 520), ("triage_blind5", 520)):
         en = load_items(DATA / f"{stem}_en.jsonl")
         intl = load_items(DATA / f"{stem}_intl.jsonl")
         assert len(en) == 360 and len(intl) == n_intl, stem
@@ -185,6 +189,31 @@ def test_fourth_blind_sets_per_language() -> None:
         _check("triage_blind4_intl.jsonl", bars, lang)
 
 
+def test_fifth_blind_sets_second_read() -> None:
+    # Written on the night of 2026-12-05 and read twice, as decided before they existed
+    # (docs/safety.md, "The fifth blind sets"): on the rules of the start of the night, then on
+    # the rules after that night's probe round (German: one false alarm fewer, one concern
+    # found; nothing else moved). These are the second read's figures. Over-referral meets its
+    # target (10%) in English and safety recall its own (0.95); crisis recall is 0.003 short.
+    _check("triage_blind5_en.jsonl", (0.897, 0.958, 0.032, 0.042, 0.056))
+    _check("triage_blind5_intl.jsonl", (0.815, 0.927, 0.071, 0.048, 0.082))
+
+
+def test_fifth_blind_sets_per_language() -> None:
+    for lang, bars in (
+        ("es", (0.83, 0.945, 0.075, 0.051, 0.068)),
+        ("ru", (0.811, 0.956, 0.019, 0.033, 0.083)),
+        ("de", (0.795, 0.939, 0.077, 0.045, 0.068)),
+        ("fr", (0.821, 0.848, 0.128, 0.068, 0.114)),
+    ):
+        _check("triage_blind5_intl.jsonl", bars, lang)
+
+
+FIRST_FOUR = [
+    DATA / f"triage_blind{n}_{part}.jsonl" for n in ("", 2, 3, 4) for part in ("en", "intl")
+]
+
+
 def test_the_learned_layers_own_crisis_answers_to_everyday_messages_stay_at_3_percent() -> None:
     """The issue lets the learned layer answer with crisis on its own only while false alarms
     stay at or under 3% on the blind sets. The rules' own false alarms are the rules' (they are
@@ -192,7 +221,7 @@ def test_the_learned_layers_own_crisis_answers_to_everyday_messages_stay_at_3_pe
     the rules did not call crisis and the layer did, over every blind set (2026-12-04: 36 of
     1,318, 2.7%; on the third and fourth sets alone 25 of 696, 3.6%; docs/safety.md)."""
     added = none = crisis = crisis_given = 0
-    for path in sorted(DATA.glob("triage_blind*.jsonl")):
+    for path in FIRST_FOUR:
         for item in load_items(path):
             rules, both = rules_triage(item["text"]).level, triage(item["text"]).level
             gave = rules < Level.CRISIS and both is Level.CRISIS
@@ -207,6 +236,16 @@ def test_the_learned_layers_own_crisis_answers_to_everyday_messages_stay_at_3_pe
     # What it buys: crisis answers at once to crisis messages no rule reads as crisis (477 of
     # 1,170 that day; fewer as the rules learn more wording, so the bar is a share).
     assert crisis_given / crisis >= 0.35, f"{crisis_given} of {crisis}"
+    # The fifth sets, on their own (second read: 2 of 351 everyday messages, 0.6%; 77 of 310
+    # crisis messages got crisis from the layer alone, 25%, below the first four sets' 35%).
+    added = none = 0
+    for part in ("en", "intl"):
+        for item in load_items(DATA / f"triage_blind5_{part}.jsonl"):
+            if item["level"] == "none":
+                none += 1
+                rules, both = rules_triage(item["text"]).level, triage(item["text"]).level
+                added += rules < Level.CRISIS and both is Level.CRISIS
+    assert none == 351 and added / none <= 0.03, f"{added} of {none}"
 
 
 def test_a_concern_right_after_a_crisis_answer_is_taken_as_crisis_with_both_layers() -> None:
