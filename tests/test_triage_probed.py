@@ -246,3 +246,49 @@ from bot.triage import Level, rules_triage
 )
 def test_wording_the_evening_probes_found_is_crisis(text: str) -> None:
     assert rules_triage(text).level == Level.CRISIS
+
+
+# The night's probe round for false alarms (docs/safety.md, "The fifth blind sets: the two
+# reads"): everyday messages with strong words, each beside a serious twin that stays higher.
+@pytest.mark.parametrize(
+    ("text", "level"),
+    [
+        ("Binge-watched the whole season, total overdose of K-drama", Level.NONE),
+        ("took an overdose of my sleeping pills", Level.CRISIS),
+        ("Gun to my head, I'd still pick the prawn cocktail crisps", Level.NONE),
+        ("he held a gun to my head last night", Level.CRISIS),
+        ("Pulled my hair out over this flat-pack wardrobe", Level.NONE),
+        ("leaving the uni group chat, 400 notifications a day is too much, byeee 👋", Level.NONE),
+        ("Mum says I need to stop being so suspicious", Level.NONE),
+        ("I just want to stop being a person", Level.CRISIS),
+        ("my bf made me give him all my passwords and checks my bank app", Level.CONCERN),
+        ("I'm a vet. Lately I think about using it on myself", Level.CRISIS),
+        ("sobredosis de turrón estas navidades", Level.NONE),
+        ("Tengo que echar veneno para los caracoles del huerto", Level.NONE),
+        (
+            "el veneno para ratas lleva una semana en mi mesita de noche, y no hay ratas",
+            Level.CRISIS,
+        ),
+        ("Me corté con el cuchillo del pan haciendo tostadas, nada grave", Level.NONE),
+        ("mi jefe me va a matar, se me olvidó mandar el informe", Level.NONE),
+        ("Überdosis Weihnachtsplätzchen, ich kann mich nicht mehr bewegen", Level.NONE),
+        ("wenn ich ihn verlasse, bringt er sich heute noch um", Level.CRISIS),
+        ("ich will es einfach beenden. alles. heute abend.", Level.CRISIS),
+        ("Der Nachbar würgt grad seine Frau im Garten", Level.CRISIS),
+        ("Ich bin fertig. Mit allem. Meine Briefe sind geschrieben.", Level.CRISIS),
+        (
+            "Ich bin fertig mit allem – also mit allen drei Übungen von heute. Bis morgen!",
+            Level.NONE,
+        ),
+        ("Je vais en finir avec ce dossier ce soir, champagne demain", Level.NONE),
+        ("je veux en finir ce soir", Level.CRISIS),
+        ("Il m'a écrit que si je le quitte il se tue aujourd'hui", Level.CRISIS),
+        ("Mon voisin est en train d'étrangler sa femme dans le jardin", Level.CRISIS),
+        ("à 15 ans je me scarifiais, c'est fini depuis longtemps", Level.CONCERN),
+        ("передоз мандаринами на новый год", Level.NONE),
+        ("на этот раз не хочу выплывать", Level.CRISIS),
+        ("прощай. у меня всё готово на сегодня", Level.CRISIS),
+    ],
+)
+def test_the_false_alarm_round_and_its_twins(text: str, level: Level) -> None:
+    assert rules_triage(text).level == level, text
