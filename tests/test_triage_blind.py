@@ -19,6 +19,10 @@ rules, the training data or the model, and never trained or tuned on:
   2026-12-05, when the first four pairs had been read too often to be blind, and read twice as
   written down before they existed: on the rules of the start of that night and on the rules
   after its probe round. Nothing was chosen by them.
+* `triage_blind6_en.jsonl` (360) and `triage_blind6_intl.jsonl` (520), written later the same
+  night and read once with each of two models, to decide by a rule written down before they
+  existed whether the model learns from the four worn pairs (it does not: the shipped model
+  stayed).
 
 On the afternoon of 2026-12-05 all four pairs were read about twenty times more, levels, reasons
 and the rule and form of each item only, never a text, as a check after each change to the rules
@@ -86,7 +90,12 @@ def _check(name: str, bars: Bars, lang: str | None = None) -> Metrics:
 
 def test_blind_sets_are_whole() -> None:
     stems = (("triage_blind", 320), ("triage_blind2", 520), ("triage_blind3", 520))
-    for stem, n_intl in (*stems, ("triage_blind4", 520), ("triage_blind5", 520)):
+    for stem, n_intl in (
+        *stems,
+        ("triage_blind4", 520),
+        ("triage_blind5", 520),
+        ("triage_blind6", 520),
+    ):
         en = load_items(DATA / f"{stem}_en.jsonl")
         intl = load_items(DATA / f"{stem}_intl.jsonl")
         assert len(en) == 360 and len(intl) == n_intl, stem
@@ -209,6 +218,26 @@ def test_fifth_blind_sets_per_language() -> None:
         _check("triage_blind5_intl.jsonl", bars, lang)
 
 
+def test_sixth_blind_sets_first_read() -> None:
+    # Written later on the night of 2026-12-05 and read once with each of two models, by a rule
+    # written down before they existed (docs/safety.md, "The sixth blind sets"): the shipped
+    # model stayed (the one trained also on the four worn pairs scored one more crisis message
+    # none). Safety recall meets its target (0.95) in both; crisis scored none, false alarms
+    # and over-referral do not.
+    _check("triage_blind6_en.jsonl", (0.883, 0.969, 0.031, 0.066, 0.109))
+    _check("triage_blind6_intl.jsonl", (0.851, 0.953, 0.043, 0.059, 0.104))
+
+
+def test_sixth_blind_sets_per_language() -> None:
+    for lang, bars in (
+        ("es", (0.929, 0.968, 0.018, 0.035, 0.14)),
+        ("ru", (0.836, 0.946, 0.018, 0.069, 0.069)),
+        ("de", (0.789, 0.955, 0.079, 0.045, 0.068)),
+        ("fr", (0.821, 0.94, 0.077, 0.093, 0.14)),
+    ):
+        _check("triage_blind6_intl.jsonl", bars, lang)
+
+
 FIRST_FOUR = [
     DATA / f"triage_blind{n}_{part}.jsonl" for n in ("", 2, 3, 4) for part in ("en", "intl")
 ]
@@ -236,16 +265,17 @@ def test_the_learned_layers_own_crisis_answers_to_everyday_messages_stay_at_3_pe
     # What it buys: crisis answers at once to crisis messages no rule reads as crisis (477 of
     # 1,170 that day; fewer as the rules learn more wording, so the bar is a share).
     assert crisis_given / crisis >= 0.35, f"{crisis_given} of {crisis}"
-    # The fifth sets, on their own (second read: 2 of 351 everyday messages, 0.6%; 77 of 310
-    # crisis messages got crisis from the layer alone, 25%, below the first four sets' 35%).
+    # The fifth and sixth sets, on their own (2 of 351 and 2 of 339 everyday messages; 77 of 310
+    # and 80 of 316 crisis messages got crisis from the layer alone, 25%, below the first four
+    # sets' 35%, because the rules now read more of them).
     added = none = 0
-    for part in ("en", "intl"):
-        for item in load_items(DATA / f"triage_blind5_{part}.jsonl"):
+    for name in ("blind5_en", "blind5_intl", "blind6_en", "blind6_intl"):
+        for item in load_items(DATA / f"triage_{name}.jsonl"):
             if item["level"] == "none":
                 none += 1
                 rules, both = rules_triage(item["text"]).level, triage(item["text"]).level
                 added += rules < Level.CRISIS and both is Level.CRISIS
-    assert none == 351 and added / none <= 0.03, f"{added} of {none}"
+    assert none == 690 and added / none <= 0.03, f"{added} of {none}"
 
 
 def test_a_concern_right_after_a_crisis_answer_is_taken_as_crisis_with_both_layers() -> None:
