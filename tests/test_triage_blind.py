@@ -249,7 +249,7 @@ def test_the_learned_layers_own_crisis_answers_to_everyday_messages_stay_at_3_pe
     counted in the bars above); these are the ones the learned layer adds: everyday messages
     the rules did not call crisis and the layer did, over every blind set (2026-12-04: 36 of
     1,318, 2.7%; on the third and fourth sets alone 25 of 696, 3.6%; docs/safety.md)."""
-    added = none = crisis = crisis_given = 0
+    added = none = crisis = not_by_rules = crisis_given = 0
     for path in FIRST_FOUR:
         for item in load_items(path):
             rules, both = rules_triage(item["text"]).level, triage(item["text"]).level
@@ -259,12 +259,15 @@ def test_the_learned_layers_own_crisis_answers_to_everyday_messages_stay_at_3_pe
                 added += gave
             elif item["level"] == "crisis":
                 crisis += 1
+                not_by_rules += rules < Level.CRISIS
                 crisis_given += gave
     assert none == 1318 and crisis == 1170
     assert added / none <= 0.03, f"{added} of {none}"
-    # What it buys: crisis answers at once to crisis messages no rule reads as crisis (477 of
-    # 1,170 that day; fewer as the rules learn more wording, so the bar is a share).
-    assert crisis_given / crisis >= 0.35, f"{crisis_given} of {crisis}"
+    # What it buys: crisis answers at once to crisis messages no rule reads as crisis. Counted
+    # over all crisis messages (477 of 1,170 on 2026-12-04, 408 on the night of 2026-12-05) the
+    # share falls each time the rules learn a message the layer already answered, so the bar is
+    # on the messages the rules miss: the layer answers 408 of those 563 with crisis (72%).
+    assert crisis_given / not_by_rules >= 0.72, f"{crisis_given} of {not_by_rules}"
     # The fifth and sixth sets, on their own (2 of 351 and 2 of 339 everyday messages; 77 of 310
     # and 80 of 316 crisis messages got crisis from the layer alone, 25%, below the first four
     # sets' 35%, because the rules now read more of them).
