@@ -222,10 +222,11 @@ def test_sixth_blind_sets_first_read() -> None:
     # Written later on the night of 2026-12-05 and read once with each of two models, by a rule
     # written down before they existed (docs/safety.md, "The sixth blind sets"): the shipped
     # model stayed (the one trained also on the four worn pairs scored one more crisis message
-    # none). Safety recall meets its target (0.95) in both; crisis scored none, false alarms
-    # and over-referral do not.
+    # none). Read once more after the night's last round (one French false alarm fewer; bars
+    # raised to it). Safety recall meets its target (0.95) in both; crisis scored none and
+    # false alarms do not; over-referral does in the international half.
     _check("triage_blind6_en.jsonl", (0.883, 0.969, 0.031, 0.066, 0.109))
-    _check("triage_blind6_intl.jsonl", (0.851, 0.953, 0.043, 0.059, 0.104))
+    _check("triage_blind6_intl.jsonl", (0.851, 0.953, 0.043, 0.054, 0.099))
 
 
 def test_sixth_blind_sets_per_language() -> None:
@@ -233,7 +234,7 @@ def test_sixth_blind_sets_per_language() -> None:
         ("es", (0.929, 0.968, 0.018, 0.035, 0.14)),
         ("ru", (0.836, 0.946, 0.018, 0.069, 0.069)),
         ("de", (0.789, 0.955, 0.079, 0.045, 0.068)),
-        ("fr", (0.821, 0.94, 0.077, 0.093, 0.14)),
+        ("fr", (0.821, 0.94, 0.077, 0.07, 0.116)),
     ):
         _check("triage_blind6_intl.jsonl", bars, lang)
 
