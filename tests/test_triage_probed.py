@@ -292,3 +292,38 @@ def test_wording_the_evening_probes_found_is_crisis(text: str) -> None:
 )
 def test_the_false_alarm_round_and_its_twins(text: str, level: Level) -> None:
     assert rules_triage(text).level == level, text
+
+
+# The night's last round (docs/safety.md, "The last round"): harm to others with a weapon and a
+# plan, medical emergencies told as what one sees, in five languages; hyperbole stays none.
+@pytest.mark.parametrize(
+    ("text", "level"),
+    [
+        ("Teacher who failed me. Friday. Car park. I'll bring the hammer.", Level.CRISIS),
+        (
+            "he just threw the kettle at me and now he's in the kitchen getting a knife",
+            Level.CRISIS,
+        ),
+        ("Just found my son passed out in his room, he's barely breathing", Level.CRISIS),
+        ("bought a rope at bunnings today for the trailer", Level.NONE),
+        ("el viernes le reviento la cabeza con el bate que llevo en el maletero", Level.CRISIS),
+        ("mi compi de piso está tirado en el suelo del baño con espuma en la boca", Level.CRISIS),
+        ("esta noche le parto la cara a mi hermano en el FIFA", Level.NONE),
+        ("в пятницу встречу его там с битой", Level.CRISIS),
+        ("малыш как-то странно дышит и синеет", Level.CRISIS),
+        ("зарежу того, кто съел мой йогурт из общего холодоса 😤", Level.NONE),
+        ("завтра с утра поеду с топором на дачу дрова колоть", Level.NONE),
+        ("ich warte morgen mit dem messer am parkplatz", Level.CRISIS),
+        (
+            "meine Mitbewohnerin hat was genommen, sie atmet kaum und ihre Lippen sind blau",
+            Level.CRISIS,
+        ),
+        ("hab mich heute am backblech verbrannt, zweimal schon", Level.NONE),
+        ("lundi je l'attends avec un tournevis", Level.CRISIS),
+        ("mon bébé a bu du produit ménager, il tousse", Level.CRISIS),
+        ("mon frère a sorti le pistolet à eau, il le pointe sur papa", Level.NONE),
+        ("jpp de ma sœur elle a encore piqué mon chargeur, je vais la tuer mdr", Level.NONE),
+    ],
+)
+def test_the_last_rounds_wording_and_its_twins(text: str, level: Level) -> None:
+    assert rules_triage(text).level == level, text
