@@ -101,6 +101,9 @@ def test_training_is_reproducible_byte_for_byte(tmp_path: Path) -> None:
     with gzip.open(a, "rt", encoding="utf-8") as fh:
         meta = json.load(fh)
     assert meta["training"]["sha256"] == training_hash(folder)
+    import sklearn
+
+    assert meta["training"]["scikit_learn"] == sklearn.__version__  # to reproduce it
     assert set(meta["cross_validated"]) == {"combined", "rules_only"}
 
 

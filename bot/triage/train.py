@@ -263,6 +263,12 @@ def _choose(
     return t_concern, t_crisis, _figures(levels, got)
 
 
+def _sklearn_version() -> str:
+    import sklearn
+
+    return str(sklearn.__version__)
+
+
 def _average_precision(y: Sequence[int], p: Sequence[float]) -> float:
     pairs = sorted(zip(p, y, strict=True), key=lambda t: -t[0])
     positives = sum(y)
@@ -316,6 +322,8 @@ def train(
             "seed": SEED,
             "C": c,
             "folds": FOLDS,
+            # The same data and seed give the same weights only with the same library: record it.
+            "scikit_learn": _sklearn_version(),
         },
         "thresholds": {"concern": t_concern, "crisis": t_crisis, "crisis_enabled": crisis_enabled},
         "cross_validated": {
