@@ -23,6 +23,8 @@ rules, the training data or the model, and never trained or tuned on:
   night and read once with each of two models, to decide by a rule written down before they
   existed whether the model learns from the four worn pairs (it does not: the shipped model
   stayed).
+* `triage_blind7_en.jsonl` (360) and `triage_blind7_intl.jsonl` (520), written after them and
+  read once with each of two models, to decide whether the referral budget moves (it does not).
 
 On the afternoon of 2026-12-05 all four pairs were read about twenty times more, levels, reasons
 and the rule and form of each item only, never a text, as a check after each change to the rules
@@ -89,13 +91,8 @@ def _check(name: str, bars: Bars, lang: str | None = None) -> Metrics:
 
 
 def test_blind_sets_are_whole() -> None:
-    stems = (("triage_blind", 320), ("triage_blind2", 520), ("triage_blind3", 520))
-    for stem, n_intl in (
-        *stems,
-        ("triage_blind4", 520),
-        ("triage_blind5", 520),
-        ("triage_blind6", 520),
-    ):
+    stems = [("triage_blind", 320)] + [(f"triage_blind{n}", 520) for n in range(2, 8)]
+    for stem, n_intl in stems:
         en = load_items(DATA / f"{stem}_en.jsonl")
         intl = load_items(DATA / f"{stem}_intl.jsonl")
         assert len(en) == 360 and len(intl) == n_intl, stem
@@ -239,6 +236,25 @@ def test_sixth_blind_sets_per_language() -> None:
         _check("triage_blind6_intl.jsonl", bars, lang)
 
 
+def test_seventh_blind_sets_first_read() -> None:
+    # Written later on the night of 2026-12-05 and read once with each of two models, by a rule
+    # written down before they existed (docs/safety.md, "The seventh blind sets"): the shipped
+    # model stayed (with a 6.5% referral budget, crisis scored none fell from 17 to 10 of 315,
+    # but over-referral rose to 10.4%, past the 10% the rule allowed).
+    _check("triage_blind7_en.jsonl", (0.93, 0.959, 0.054, 0.05, 0.079))
+    _check("triage_blind7_intl.jsonl", (0.823, 0.928, 0.054, 0.045, 0.095))
+
+
+def test_seventh_blind_sets_per_language() -> None:
+    for lang, bars in (
+        ("es", (0.83, 0.967, 0.038, 0.034, 0.086)),
+        ("ru", (0.868, 0.934, 0.019, 0.068, 0.136)),
+        ("de", (0.75, 0.884, 0.1, 0.049, 0.073)),
+        ("fr", (0.825, 0.913, 0.075, 0.024, 0.073)),
+    ):
+        _check("triage_blind7_intl.jsonl", bars, lang)
+
+
 FIRST_FOUR = [
     DATA / f"triage_blind{n}_{part}.jsonl" for n in ("", 2, 3, 4) for part in ("en", "intl")
 ]
@@ -269,17 +285,17 @@ def test_the_learned_layers_own_crisis_answers_to_everyday_messages_stay_at_3_pe
     # share falls each time the rules learn a message the layer already answered, so the bar is
     # on the messages the rules miss: the layer answers 408 of those 563 with crisis (72%).
     assert crisis_given / not_by_rules >= 0.72, f"{crisis_given} of {not_by_rules}"
-    # The fifth and sixth sets, on their own (2 of 351 and 2 of 339 everyday messages; 77 of 310
+    # The fresh sets, on their own (2 of 351, 2 of 339 and 4 of 338 everyday messages; 77 of 310
     # and 80 of 316 crisis messages got crisis from the layer alone, 25%, below the first four
     # sets' 35%, because the rules now read more of them).
     added = none = 0
-    for name in ("blind5_en", "blind5_intl", "blind6_en", "blind6_intl"):
+    for name in [f"blind{n}_{part}" for n in (5, 6, 7) for part in ("en", "intl")]:
         for item in load_items(DATA / f"triage_{name}.jsonl"):
             if item["level"] == "none":
                 none += 1
                 rules, both = rules_triage(item["text"]).level, triage(item["text"]).level
                 added += rules < Level.CRISIS and both is Level.CRISIS
-    assert none == 690 and added / none <= 0.03, f"{added} of {none}"
+    assert none == 1028 and added / none <= 0.03, f"{added} of {none}"
 
 
 def test_a_concern_right_after_a_crisis_answer_is_taken_as_crisis_with_both_layers() -> None:
