@@ -52,6 +52,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
+
 from bot.triage import Level, TriageContext, rules_triage, triage, triage_in_context
 from bot.triage.evaluation import Metrics, evaluate, load_items
 
@@ -135,124 +137,77 @@ def test_first_blind_sets_in_russian_and_spanish() -> None:
     _check("triage_blind_intl.jsonl", (0.964, 1.0, 0.0, 0.125, 0.156), "es")
 
 
-def test_second_blind_sets() -> None:
-    # Eighth read, after the doubled-letters fix (crisis recall lower by a message in English
-    # and two outside it; fewer false alarms and referrals in both). Seventh, the model trained
-    # with more voices: English safety (0.92 -> 0.90), English over-referral (13.2% -> 14.6%)
-    # and German safety (0.93 -> 0.91) were lowered with it.
-    _check("triage_blind2_en.jsonl", (0.81, 0.907, 0.079, 0.069, 0.132))
-    _check("triage_blind2_intl.jsonl", (0.791, 0.895, 0.088, 0.049, 0.087))
-
-
-def test_second_blind_sets_per_language() -> None:
-    # Eighth read: the doubled-letters fix cost one crisis answer in Spanish and one French
-    # crisis message its pointer to help (4 -> 5 of 39); Russian gained one.
-    for lang, bars in (
-        ("es", (0.75, 0.844, 0.115, 0.033, 0.083)),
-        ("ru", (0.769, 0.933, 0.077, 0.033, 0.05)),
-        ("de", (0.897, 0.94, 0.026, 0.093, 0.163)),
-        ("fr", (0.769, 0.866, 0.128, 0.047, 0.07)),
-    ):
-        _check("triage_blind2_intl.jsonl", bars, lang)
-
-
-def test_third_blind_sets_first_read() -> None:
-    # First read (2026-12-04, night), the model chosen by it: English crisis 0.945, safety
-    # 0.968, crisis scored none 2.4%, false alarm 11.2%, over-referral 15.4%; the other four
-    # 0.853, 0.974, 2.2%, 11.1%, 17.9%. The shipped model before it: English 0.898, 0.972,
+# Bars of the second to seventh sets, by (file, language); None is the whole file.
+BARS: dict[tuple[str, str | None], Bars] = {
+    # Second sets, eighth read, after the doubled-letters fix (crisis recall lower by a message
+    # in English and two outside it; fewer false alarms and referrals in both). Seventh, the
+    # model trained with more voices: English safety (0.92 -> 0.90), English over-referral
+    # (13.2% -> 14.6%) and German safety (0.93 -> 0.91) were lowered with it. Per language, the
+    # doubled-letters fix cost one crisis answer in Spanish and one French crisis message its
+    # pointer to help (4 -> 5 of 39); Russian gained one.
+    ("triage_blind2_en.jsonl", None): (0.81, 0.907, 0.079, 0.069, 0.132),
+    ("triage_blind2_intl.jsonl", None): (0.791, 0.895, 0.088, 0.049, 0.087),
+    ("triage_blind2_intl.jsonl", "es"): (0.75, 0.844, 0.115, 0.033, 0.083),
+    ("triage_blind2_intl.jsonl", "ru"): (0.769, 0.933, 0.077, 0.033, 0.05),
+    ("triage_blind2_intl.jsonl", "de"): (0.897, 0.94, 0.026, 0.093, 0.163),
+    ("triage_blind2_intl.jsonl", "fr"): (0.769, 0.866, 0.128, 0.047, 0.07),
+    # Third sets, first read (2026-12-04, night), the model chosen by it: English crisis 0.945,
+    # safety 0.968, crisis scored none 2.4%, false alarm 11.2%, over-referral 15.4%; the other
+    # four 0.853, 0.974, 2.2%, 11.1%, 17.9%. The shipped model before it: English 0.898, 0.972,
     # 1.6%, 10.5%, 16.8%; the other four 0.783, 0.965, 3.3%, 10.6%, 21.3%. Second read, the
     # doubled-letters fix: English crisis 0.937 (one message to concern), the other four 0.859.
-    _check("triage_blind3_en.jsonl", (0.937, 0.968, 0.024, 0.105, 0.147))
-    _check("triage_blind3_intl.jsonl", (0.875, 0.978, 0.022, 0.087, 0.15))
-
-
-def test_third_blind_sets_per_language() -> None:
-    # First read. Spanish and Russian are the languages the whole bot speaks (issue 14).
-    for lang, bars in (
-        ("es", (0.906, 0.989, 0.0, 0.083, 0.133)),
-        ("ru", (0.811, 0.945, 0.057, 0.051, 0.153)),
-        ("de", (0.846, 0.985, 0.026, 0.136, 0.182)),
-        ("fr", (0.949, 1.0, 0.0, 0.091, 0.136)),
-    ):
-        _check("triage_blind3_intl.jsonl", bars, lang)
-
-
-def test_fourth_blind_sets_first_read() -> None:
-    # First read (2026-12-04, night), which kept this model against one trained to refer less
-    # (over-referral 21.7% -> 12.1%, but crisis scored none 10 -> 32 of 311; docs/safety.md).
-    # Safety recall meets its target (0.95) in both; crisis recall nearly, in English.
-    _check("triage_blind4_en.jsonl", (0.913, 0.954, 0.04, 0.118, 0.194))
-    _check("triage_blind4_intl.jsonl", (0.886, 0.972, 0.016, 0.089, 0.208))
-
-
-def test_fourth_blind_sets_per_language() -> None:
-    for lang, bars in (
-        ("es", (0.981, 0.989, 0.0, 0.123, 0.263)),
-        ("ru", (0.811, 0.978, 0.0, 0.067, 0.167)),
-        ("de", (0.821, 0.94, 0.051, 0.047, 0.163)),
-        ("fr", (0.923, 0.971, 0.026, 0.119, 0.238)),
-    ):
-        _check("triage_blind4_intl.jsonl", bars, lang)
-
-
-def test_fifth_blind_sets_second_read() -> None:
-    # Written on the night of 2026-12-05 and read twice, as decided before they existed
-    # (docs/safety.md, "The fifth blind sets"): on the rules of the start of the night, then on
-    # the rules after that night's probe round (German: one false alarm fewer, one concern
-    # found; nothing else moved). These are the second read's figures. Over-referral meets its
-    # target (10%) in English and safety recall its own (0.95); crisis recall is 0.003 short.
-    _check("triage_blind5_en.jsonl", (0.897, 0.958, 0.032, 0.042, 0.056))
-    _check("triage_blind5_intl.jsonl", (0.815, 0.927, 0.071, 0.048, 0.082))
-
-
-def test_fifth_blind_sets_per_language() -> None:
-    for lang, bars in (
-        ("es", (0.83, 0.945, 0.075, 0.051, 0.068)),
-        ("ru", (0.811, 0.956, 0.019, 0.033, 0.083)),
-        ("de", (0.795, 0.939, 0.077, 0.045, 0.068)),
-        ("fr", (0.821, 0.848, 0.128, 0.068, 0.114)),
-    ):
-        _check("triage_blind5_intl.jsonl", bars, lang)
-
-
-def test_sixth_blind_sets_first_read() -> None:
-    # Written later on the night of 2026-12-05 and read once with each of two models, by a rule
-    # written down before they existed (docs/safety.md, "The sixth blind sets"): the shipped
-    # model stayed (the one trained also on the four worn pairs scored one more crisis message
-    # none). Read once more after the night's last round (one French false alarm fewer; bars
-    # raised to it). Safety recall meets its target (0.95) in both; crisis scored none and
-    # false alarms do not; over-referral does in the international half.
-    _check("triage_blind6_en.jsonl", (0.883, 0.969, 0.031, 0.066, 0.109))
-    _check("triage_blind6_intl.jsonl", (0.851, 0.953, 0.043, 0.054, 0.099))
-
-
-def test_sixth_blind_sets_per_language() -> None:
-    for lang, bars in (
-        ("es", (0.929, 0.968, 0.018, 0.035, 0.14)),
-        ("ru", (0.836, 0.946, 0.018, 0.069, 0.069)),
-        ("de", (0.789, 0.955, 0.079, 0.045, 0.068)),
-        ("fr", (0.821, 0.94, 0.077, 0.07, 0.116)),
-    ):
-        _check("triage_blind6_intl.jsonl", bars, lang)
-
-
-def test_seventh_blind_sets_first_read() -> None:
-    # Written later on the night of 2026-12-05 and read once with each of two models, by a rule
-    # written down before they existed (docs/safety.md, "The seventh blind sets"): the shipped
+    ("triage_blind3_en.jsonl", None): (0.937, 0.968, 0.024, 0.105, 0.147),
+    ("triage_blind3_intl.jsonl", None): (0.875, 0.978, 0.022, 0.087, 0.15),
+    ("triage_blind3_intl.jsonl", "es"): (0.906, 0.989, 0.0, 0.083, 0.133),
+    ("triage_blind3_intl.jsonl", "ru"): (0.811, 0.945, 0.057, 0.051, 0.153),
+    ("triage_blind3_intl.jsonl", "de"): (0.846, 0.985, 0.026, 0.136, 0.182),
+    ("triage_blind3_intl.jsonl", "fr"): (0.949, 1.0, 0.0, 0.091, 0.136),
+    # Fourth sets, first read (2026-12-04, night), which kept this model against one trained
+    # to refer less (over-referral 21.7% -> 12.1%, but crisis scored none 10 -> 32 of 311;
+    # docs/safety.md). Safety recall meets its target (0.95) in both; crisis recall nearly, in
+    # English.
+    ("triage_blind4_en.jsonl", None): (0.913, 0.954, 0.04, 0.118, 0.194),
+    ("triage_blind4_intl.jsonl", None): (0.886, 0.972, 0.016, 0.089, 0.208),
+    ("triage_blind4_intl.jsonl", "es"): (0.981, 0.989, 0.0, 0.123, 0.263),
+    ("triage_blind4_intl.jsonl", "ru"): (0.811, 0.978, 0.0, 0.067, 0.167),
+    ("triage_blind4_intl.jsonl", "de"): (0.821, 0.94, 0.051, 0.047, 0.163),
+    ("triage_blind4_intl.jsonl", "fr"): (0.923, 0.971, 0.026, 0.119, 0.238),
+    # Fifth sets, written on the night of 2026-12-05 and read twice, as decided before they
+    # existed (docs/safety.md, "The fifth blind sets"): on the rules of the start of the night,
+    # then after that night's probe round (German: one false alarm fewer, one concern found).
+    # The second read's figures. Over-referral meets its target (10%) in English and safety
+    # recall its own (0.95); crisis recall is 0.003 short.
+    ("triage_blind5_en.jsonl", None): (0.897, 0.958, 0.032, 0.042, 0.056),
+    ("triage_blind5_intl.jsonl", None): (0.815, 0.927, 0.071, 0.048, 0.082),
+    ("triage_blind5_intl.jsonl", "es"): (0.83, 0.945, 0.075, 0.051, 0.068),
+    ("triage_blind5_intl.jsonl", "ru"): (0.811, 0.956, 0.019, 0.033, 0.083),
+    ("triage_blind5_intl.jsonl", "de"): (0.795, 0.939, 0.077, 0.045, 0.068),
+    ("triage_blind5_intl.jsonl", "fr"): (0.821, 0.848, 0.128, 0.068, 0.114),
+    # Sixth sets, read once with each of two models by a rule written before they existed
+    # ("The sixth blind sets"): the shipped model stayed (the one trained also on the four
+    # worn pairs scored one more crisis message none). Read once more after the night's last
+    # round (one French false alarm fewer; bars raised to it).
+    ("triage_blind6_en.jsonl", None): (0.883, 0.969, 0.031, 0.066, 0.109),
+    ("triage_blind6_intl.jsonl", None): (0.851, 0.953, 0.043, 0.054, 0.099),
+    ("triage_blind6_intl.jsonl", "es"): (0.929, 0.968, 0.018, 0.035, 0.14),
+    ("triage_blind6_intl.jsonl", "ru"): (0.836, 0.946, 0.018, 0.069, 0.069),
+    ("triage_blind6_intl.jsonl", "de"): (0.789, 0.955, 0.079, 0.045, 0.068),
+    ("triage_blind6_intl.jsonl", "fr"): (0.821, 0.94, 0.077, 0.07, 0.116),
+    # Seventh sets, read once with each of two models ("The seventh blind sets"): the shipped
     # model stayed (with a 6.5% referral budget, crisis scored none fell from 17 to 10 of 315,
     # but over-referral rose to 10.4%, past the 10% the rule allowed).
-    _check("triage_blind7_en.jsonl", (0.93, 0.959, 0.054, 0.05, 0.079))
-    _check("triage_blind7_intl.jsonl", (0.823, 0.928, 0.054, 0.045, 0.095))
+    ("triage_blind7_en.jsonl", None): (0.93, 0.959, 0.054, 0.05, 0.079),
+    ("triage_blind7_intl.jsonl", None): (0.823, 0.928, 0.054, 0.045, 0.095),
+    ("triage_blind7_intl.jsonl", "es"): (0.83, 0.967, 0.038, 0.034, 0.086),
+    ("triage_blind7_intl.jsonl", "ru"): (0.868, 0.934, 0.019, 0.068, 0.136),
+    ("triage_blind7_intl.jsonl", "de"): (0.75, 0.884, 0.1, 0.049, 0.073),
+    ("triage_blind7_intl.jsonl", "fr"): (0.825, 0.913, 0.075, 0.024, 0.073),
+}
 
 
-def test_seventh_blind_sets_per_language() -> None:
-    for lang, bars in (
-        ("es", (0.83, 0.967, 0.038, 0.034, 0.086)),
-        ("ru", (0.868, 0.934, 0.019, 0.068, 0.136)),
-        ("de", (0.75, 0.884, 0.1, 0.049, 0.073)),
-        ("fr", (0.825, 0.913, 0.075, 0.024, 0.073)),
-    ):
-        _check("triage_blind7_intl.jsonl", bars, lang)
+@pytest.mark.parametrize(("name", "lang"), list(BARS))
+def test_blind_set_bars(name: str, lang: str | None) -> None:
+    _check(name, BARS[(name, lang)], lang)
 
 
 FIRST_FOUR = [
