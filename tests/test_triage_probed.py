@@ -323,6 +323,17 @@ def test_the_false_alarm_round_and_its_twins(text: str, level: Level) -> None:
         ("mon bébé a bu du produit ménager, il tousse", Level.CRISIS),
         ("mon frère a sorti le pistolet à eau, il le pointe sur papa", Level.NONE),
         ("jpp de ma sœur elle a encore piqué mon chargeur, je vais la tuer mdr", Level.NONE),
+        # ... and the everyday neighbours a review of those patterns found
+        ("she's having a fit about the dishes again", Level.NONE),
+        ("he's fitting the new curtains in the lounge", Level.NONE),
+        ("slipped on the ice and hit my head, bit dizzy", Level.NONE),
+        ("I went too deep into the rabbit hole last night", Level.NONE),
+        ("people are breaking in to cars around here lately", Level.NONE),
+        ("elle s'est effondrée en larmes quand je lui ai dit", Level.NONE),
+        ("никак не приходит в себя после развода", Level.NONE),
+        ("mi novio no reacciona a mis mensajes", Level.NONE),
+        ("der Hund atmet komisch seit dem Spaziergang", Level.NONE),
+        ("mi madre se ha caído en la cocina y no responde, respira raro", Level.CRISIS),
     ],
 )
 def test_the_last_rounds_wording_and_its_twins(text: str, level: Level) -> None:
