@@ -25,6 +25,9 @@ rules, the training data or the model, and never trained or tuned on:
   stayed).
 * `triage_blind7_en.jsonl` (360) and `triage_blind7_intl.jsonl` (520), written after them and
   read once with each of two models, to decide whether the referral budget moves (it does not).
+* `triage_blind8_en.jsonl` (360) and `triage_blind8_intl.jsonl` (520), written after them and
+  read once with each of two models, to decide whether the model learns from 1,400 new
+  training messages (it does not).
 
 On the afternoon of 2026-12-05 all four pairs were read about twenty times more, levels, reasons
 and the rule and form of each item only, never a text, as a check after each change to the rules
@@ -93,7 +96,7 @@ def _check(name: str, bars: Bars, lang: str | None = None) -> Metrics:
 
 
 def test_blind_sets_are_whole() -> None:
-    stems = [("triage_blind", 320)] + [(f"triage_blind{n}", 520) for n in range(2, 8)]
+    stems = [("triage_blind", 320)] + [(f"triage_blind{n}", 520) for n in range(2, 9)]
     for stem, n_intl in stems:
         en = load_items(DATA / f"{stem}_en.jsonl")
         intl = load_items(DATA / f"{stem}_intl.jsonl")
@@ -202,6 +205,15 @@ BARS: dict[tuple[str, str | None], Bars] = {
     ("triage_blind7_intl.jsonl", "ru"): (0.868, 0.934, 0.019, 0.068, 0.136),
     ("triage_blind7_intl.jsonl", "de"): (0.75, 0.884, 0.1, 0.049, 0.073),
     ("triage_blind7_intl.jsonl", "fr"): (0.825, 0.913, 0.075, 0.024, 0.073),
+    # Eighth sets, read once with each of two models ("The eighth blind sets"): the shipped
+    # model stayed (one trained also on 1,400 new messages scored one more crisis message none
+    # and referred 10.5%).
+    ("triage_blind8_en.jsonl", None): (0.97, 0.973, 0.015, 0.058, 0.131),
+    ("triage_blind8_intl.jsonl", None): (0.784, 0.943, 0.032, 0.058, 0.083),
+    ("triage_blind8_intl.jsonl", "es"): (0.796, 0.978, 0.0, 0.067, 0.083),
+    ("triage_blind8_intl.jsonl", "ru"): (0.722, 0.867, 0.111, 0.083, 0.117),
+    ("triage_blind8_intl.jsonl", "de"): (0.816, 0.985, 0.0, 0.023, 0.047),
+    ("triage_blind8_intl.jsonl", "fr"): (0.821, 0.955, 0.0, 0.047, 0.07),
 }
 
 
@@ -240,17 +252,16 @@ def test_the_learned_layers_own_crisis_answers_to_everyday_messages_stay_at_3_pe
     # share falls each time the rules learn a message the layer already answered, so the bar is
     # on the messages the rules miss: the layer answers 408 of those 563 with crisis (72%).
     assert crisis_given / not_by_rules >= 0.72, f"{crisis_given} of {not_by_rules}"
-    # The fresh sets, on their own (2 of 351, 2 of 339 and 4 of 338 everyday messages; 77 of 310
-    # and 80 of 316 crisis messages got crisis from the layer alone, 25%, below the first four
-    # sets' 35%, because the rules now read more of them).
+    # The fresh sets, on their own: 2 of 351, 2 of 339, 4 of 338 and 1 of 343 everyday
+    # messages got crisis from the layer alone.
     added = none = 0
-    for name in [f"blind{n}_{part}" for n in (5, 6, 7) for part in ("en", "intl")]:
+    for name in [f"blind{n}_{part}" for n in (5, 6, 7, 8) for part in ("en", "intl")]:
         for item in load_items(DATA / f"triage_{name}.jsonl"):
             if item["level"] == "none":
                 none += 1
                 rules, both = rules_triage(item["text"]).level, triage(item["text"]).level
                 added += rules < Level.CRISIS and both is Level.CRISIS
-    assert none == 1028 and added / none <= 0.03, f"{added} of {none}"
+    assert none == 1371 and added / none <= 0.03, f"{added} of {none}"
 
 
 def test_a_concern_right_after_a_crisis_answer_is_taken_as_crisis_with_both_layers() -> None:
