@@ -160,3 +160,19 @@ def test_a_full_word_cache_starts_again_without_losing_the_sentences_words(
     monkeypatch.setattr(model, "WORD_CACHE", 8)
     assert [small.scores(t) for t in texts] == expected
     assert len(small._word_count) <= 8 + 10  # it did start again
+
+
+def test_the_vocabulary_is_keyed_by_hash_and_falls_back_to_the_n_grams_on_a_collision(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    rows = [("abc", 0.5, -0.25), ("bcd", 1.0, 2.0), ("cde", -1.5, 0.0)]
+    packed = model.pack_vocabulary(rows)
+    index, concern, crisis, key = model.unpack_vocabulary(packed)
+    assert key is hash and "abc" not in index
+    assert [concern[index[key(g)]] for g, _, _ in rows] == [0.5, 1.0, -1.5]
+    assert [crisis[index[key(g)]] for g, _, _ in rows] == [-0.25, 2.0, 0.0]
+    # Two n-grams with one hash: the n-grams themselves key the ids, with the same weights.
+    monkeypatch.setattr(model, "hash", lambda _gram: 7, raising=False)
+    index, concern, crisis, key = model.unpack_vocabulary(packed)
+    assert key is str and set(index) == {"abc", "bcd", "cde"}
+    assert [concern[index[g]] for g, _, _ in rows] == [0.5, 1.0, -1.5]

@@ -21,6 +21,7 @@ import math
 import sys
 import threading
 from array import array
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -79,7 +80,9 @@ class Model:
         self._bias = (float(data["bias"][0]), float(data["bias"][1]))
         # Per feature, idf times each model's weight; ids start at 1 so that a missing
         # feature (None) is told apart by truthiness alone.
-        self._index, self._w_concern, self._w_crisis = unpack_vocabulary(data["vocabulary"])
+        self._index, self._w_concern, self._w_crisis, self._key = unpack_vocabulary(
+            data["vocabulary"]
+        )
         # Per distinct word: its features' summed weights for each model, and their number.
         self._word_concern: dict[str, float] = {}
         self._word_crisis: dict[str, float] = {}
@@ -90,10 +93,10 @@ class Model:
         return len(self._index)
 
     def _learn(self, words: set[str]) -> None:
-        get = self._index.get
+        get, key = self._index.get, self._key
         for word in words:
             features = word_features(word)
-            ids = list(filter(None, map(get, features)))
+            ids = list(filter(None, map(get, map(key, features))))
             self._word_concern[word] = sum(map(self._w_concern.__getitem__, ids))
             self._word_crisis[word] = sum(map(self._w_crisis.__getitem__, ids))
             self._word_count[word] = len(features)
@@ -112,7 +115,7 @@ class Model:
                 self._word_count.clear()
                 missing = set(words)
             self._learn(missing)
-        pairs = list(filter(None, map(self._index.get, pair_names)))
+        pairs = list(filter(None, map(self._index.get, map(self._key, pair_names))))
         return (
             sum(map(self._word_concern.__getitem__, words))
             + sum(map(self._w_concern.__getitem__, pairs)),
@@ -159,10 +162,24 @@ def pack_vocabulary(rows: list[tuple[str, float, float]]) -> dict[str, str]:
     }
 
 
-def unpack_vocabulary(packed: dict[str, str]) -> tuple[dict[str, int], array[float], array[float]]:
-    """Feature ids (from 1, so that a missing feature is None) and the two weight arrays (a
-    0.0 at index 0)."""
-    grams = packed["grams"].split("\n") if packed["grams"] else []
+def unpack_vocabulary(
+    packed: dict[str, str],
+) -> tuple[dict[Any, int], array[float], array[float], Callable[[str], Any]]:
+    """Feature ids (from 1, so that a missing feature is None), the two weight arrays (a 0.0 at
+    index 0), and the function that turns an n-gram into its key in the ids.
+
+    The ids are keyed by each n-gram's hash, not the n-gram: the strings were most of the
+    loaded model's memory (about 55 bytes each; a hash is an int of about 32), and no string is
+    kept. Lookups give the same ids: two of the model's own n-grams sharing a hash is checked
+    here (then the strings are kept instead), and an n-gram outside the vocabulary matching
+    one's 64-bit hash has odds of about one in 10^14 per lookup. Hashes are only compared
+    within one process, so Python's salted string hash serves.
+    """
+    text = packed["grams"]
+    # One pass makes the strings and drops them at once, before the ids are made, so that
+    # their memory is reused rather than left between the ids.
+    hashes = array("q", map(hash, text.split("\n"))) if text else array("q")
+    n = len(hashes)
     weights = []
     for name in ("concern", "crisis"):
         w = array("f", [0.0])
@@ -170,11 +187,14 @@ def unpack_vocabulary(packed: dict[str, str]) -> tuple[dict[str, int], array[flo
         if sys.byteorder == "big":
             w.byteswap()
             w[0] = 0.0
-        if len(w) != len(grams) + 1:
-            raise ValueError(f"model vocabulary: {len(grams)} n-grams but {len(w) - 1} weights")
+        if len(w) != n + 1:
+            raise ValueError(f"model vocabulary: {n} n-grams but {len(w) - 1} weights")
         weights.append(w)
-    index = dict(zip(grams, range(1, len(grams) + 1), strict=True))
-    return index, weights[0], weights[1]
+    index: dict[Any, int] = dict(zip(hashes, range(1, n + 1), strict=True))
+    if len(index) == n:
+        return index, weights[0], weights[1], hash
+    grams = text.split("\n")
+    return dict(zip(grams, range(1, n + 1), strict=True)), weights[0], weights[1], str
 
 
 def _sigmoid(x: float) -> float:
