@@ -28,6 +28,8 @@ rules, the training data or the model, and never trained or tuned on:
 * `triage_blind8_en.jsonl` (360) and `triage_blind8_intl.jsonl` (520), written after them and
   read once with each of two models, to decide whether the model learns from 1,400 new
   training messages (it does not).
+* `triage_blind9_en.jsonl` (360) and `triage_blind9_intl.jsonl` (520), written after them and
+  read once with each of two models (the shipped model stayed, see BARS).
 
 On the afternoon of 2026-12-05 all four pairs were read about twenty times more, levels, reasons
 and the rule and form of each item only, never a text, as a check after each change to the rules
@@ -96,7 +98,7 @@ def _check(name: str, bars: Bars, lang: str | None = None) -> Metrics:
 
 
 def test_blind_sets_are_whole() -> None:
-    stems = [("triage_blind", 320)] + [(f"triage_blind{n}", 520) for n in range(2, 9)]
+    stems = [("triage_blind", 320)] + [(f"triage_blind{n}", 520) for n in range(2, 10)]
     for stem, n_intl in stems:
         en = load_items(DATA / f"{stem}_en.jsonl")
         intl = load_items(DATA / f"{stem}_intl.jsonl")
@@ -214,6 +216,15 @@ BARS: dict[tuple[str, str | None], Bars] = {
     ("triage_blind8_intl.jsonl", "ru"): (0.722, 0.867, 0.111, 0.083, 0.117),
     ("triage_blind8_intl.jsonl", "de"): (0.816, 0.985, 0.0, 0.023, 0.047),
     ("triage_blind8_intl.jsonl", "fr"): (0.821, 0.955, 0.0, 0.047, 0.07),
+    # Ninth sets, read once with each of two models ("The ninth blind sets"): the model trained
+    # on both new sources of voices won the read, then failed the bot's own end-to-end tests
+    # (a crisis answer to an everyday answer in the ledger practice), so this one stayed.
+    ("triage_blind9_en.jsonl", None): (0.93, 0.991, 0.016, 0.086, 0.121),
+    ("triage_blind9_intl.jsonl", None): (0.826, 0.927, 0.076, 0.064, 0.099),
+    ("triage_blind9_intl.jsonl", "es"): (0.925, 0.967, 0.038, 0.051, 0.085),
+    ("triage_blind9_intl.jsonl", "ru"): (0.792, 0.935, 0.075, 0.052, 0.069),
+    ("triage_blind9_intl.jsonl", "de"): (0.795, 0.896, 0.128, 0.047, 0.093),
+    ("triage_blind9_intl.jsonl", "fr"): (0.769, 0.896, 0.077, 0.116, 0.163),
 }
 
 
@@ -252,16 +263,16 @@ def test_the_learned_layers_own_crisis_answers_to_everyday_messages_stay_at_3_pe
     # share falls each time the rules learn a message the layer already answered, so the bar is
     # on the messages the rules miss: the layer answers 408 of those 563 with crisis (72%).
     assert crisis_given / not_by_rules >= 0.72, f"{crisis_given} of {not_by_rules}"
-    # The fresh sets, on their own: 2 of 351, 2 of 339, 4 of 338 and 1 of 343 everyday
-    # messages got crisis from the layer alone.
+    # The fresh sets, on their own: 2 of 351, 2 of 339, 4 of 338, 1 of 343 and 3 of 343
+    # everyday messages got crisis from the layer alone.
     added = none = 0
-    for name in [f"blind{n}_{part}" for n in (5, 6, 7, 8) for part in ("en", "intl")]:
+    for name in [f"blind{n}_{part}" for n in (5, 6, 7, 8, 9) for part in ("en", "intl")]:
         for item in load_items(DATA / f"triage_{name}.jsonl"):
             if item["level"] == "none":
                 none += 1
                 rules, both = rules_triage(item["text"]).level, triage(item["text"]).level
                 added += rules < Level.CRISIS and both is Level.CRISIS
-    assert none == 1371 and added / none <= 0.03, f"{added} of {none}"
+    assert none == 1714 and added / none <= 0.03, f"{added} of {none}"
 
 
 def test_a_concern_right_after_a_crisis_answer_is_taken_as_crisis_with_both_layers() -> None:
