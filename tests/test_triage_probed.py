@@ -248,11 +248,12 @@ def test_wording_the_evening_probes_found_is_crisis(text: str) -> None:
     assert rules_triage(text).level == Level.CRISIS
 
 
-# The night's probe round for false alarms (docs/safety.md, "The fifth blind sets: the two
-# reads"): everyday messages with strong words, each beside a serious twin that stays higher.
+# The night's two probe rounds, each message beside its twin at another level.
 @pytest.mark.parametrize(
     ("text", "level"),
     [
+        # for false alarms (docs/safety.md, "The fifth blind sets: the two reads"): everyday
+        # messages with strong words, each beside a serious twin that stays higher
         ("Binge-watched the whole season, total overdose of K-drama", Level.NONE),
         ("took an overdose of my sleeping pills", Level.CRISIS),
         ("Gun to my head, I'd still pick the prawn cocktail crisps", Level.NONE),
@@ -288,17 +289,8 @@ def test_wording_the_evening_probes_found_is_crisis(text: str) -> None:
         ("передоз мандаринами на новый год", Level.NONE),
         ("на этот раз не хочу выплывать", Level.CRISIS),
         ("прощай. у меня всё готово на сегодня", Level.CRISIS),
-    ],
-)
-def test_the_false_alarm_round_and_its_twins(text: str, level: Level) -> None:
-    assert rules_triage(text).level == level, text
-
-
-# The night's last round (docs/safety.md, "The last round"): harm to others with a weapon and a
-# plan, medical emergencies told as what one sees, in five languages; hyperbole stays none.
-@pytest.mark.parametrize(
-    ("text", "level"),
-    [
+        # the last round (docs/safety.md, "The last round"): harm to others with a weapon and a
+        # plan, medical emergencies told as what one sees, in five languages; hyperbole stays none
         ("Teacher who failed me. Friday. Car park. I'll bring the hammer.", Level.CRISIS),
         (
             "he just threw the kettle at me and now he's in the kitchen getting a knife",
@@ -336,5 +328,5 @@ def test_the_false_alarm_round_and_its_twins(text: str, level: Level) -> None:
         ("mi madre se ha caído en la cocina y no responde, respira raro", Level.CRISIS),
     ],
 )
-def test_the_last_rounds_wording_and_its_twins(text: str, level: Level) -> None:
+def test_the_nights_rounds_wording_and_its_twins(text: str, level: Level) -> None:
     assert rules_triage(text).level == level, text
